@@ -1,0 +1,33 @@
+"""Imports every table module, so that `SQLModel.metadata` is complete for Alembic and the tests."""
+
+from app.boards.finance import models as finance_models
+from app.boards.policy import models as policy_models
+from app.boards.resources import models as resources_models
+from app.boards.showcase import models as showcase_models
+from app.boards.talent import models as talent_models
+from app.boards.tech import models as tech_models
+from app.cities import models as cities_models
+from app.cooperation import models as cooperation_models
+from app.core.models import SQLModel
+from app.demands import models as demands_models
+from app.home import models as home_models
+from app.orgs import models as orgs_models
+from app.taxonomy import models as taxonomy_models
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "cities_models",
+    "cooperation_models",
+    "demands_models",
+    "finance_models",
+    "home_models",
+    "metadata",
+    "orgs_models",
+    "policy_models",
+    "resources_models",
+    "showcase_models",
+    "talent_models",
+    "taxonomy_models",
+    "tech_models",
+]

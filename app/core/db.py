@@ -1,0 +1,83 @@
+"""Engine, sessions and the `SessionDep` alias.
+
+Services never commit: a write endpoint ends its transaction with `session.commit()` itself, before the response
+is sent (FastAPI runs the code after a dependency's `yield` only after the response has gone out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from app.core.config import Settings, get_settings
+
+_engines: dict[str, Engine] = {}
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    # pysqlite's own transaction handling issues BEGIN lazily and never as IMMEDIATE; take it over so that a
+    # write transaction takes the write lock up front and waits (busy_timeout) instead of failing with
+    # "database is locked" half-way through.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15})
+        _sqlite_setup(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    settings = settings or get_settings()
+    engine = _engines.get(settings.database_url)
+    if engine is None:
+        if settings.is_sqlite:
+            _ensure_sqlite_dir(settings.database_url)
+        engine = _engines[settings.database_url] = make_engine(settings.database_url, echo=settings.sql_echo)
+    return engine
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def get_session() -> Iterator[Session]:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+def get_write_session() -> Iterator[Session]:
+    """A session whose transaction takes SQLite's write lock at BEGIN; on PostgreSQL the same as a read one."""
+    engine = get_engine().execution_options(sqlite_write=True)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]

@@ -1,0 +1,125 @@
+"""Test database built by `alembic upgrade head`; every test runs inside a transaction that is rolled back.
+
+SQLite by default (a file per test session and xdist worker). Set TEST_DATABASE_URL to a PostgreSQL URL to run the
+same suite there: the database named in it is dropped and re-created (UTF-8 LC_CTYPE, for pg_trgm and search).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+os.environ.setdefault("ENVIRONMENT", "test")
+
+from app.core import db as core_db
+from app.core.config import Settings, get_settings
+from app.core.db import make_engine
+from app.seed.reference import load_reference
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _worker_suffix() -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"_{worker}" if worker else ""
+
+
+def recreate_postgres_database(url: str) -> None:
+    target = make_url(url)
+    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(
+            text(
+                f"CREATE DATABASE \"{target.database}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            )
+        )
+    admin.dispose()
+
+
+def fresh_database_url(tmp_dir: Path, name: str) -> str:
+    """A new, empty database of the kind under test."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base and base.startswith("postgresql"):
+        url = make_url(base)
+        full = url.set(database=f"{url.database}_{name}{_worker_suffix()}").render_as_string(hide_password=False)
+        recreate_postgres_database(full)
+        return full
+    return f"sqlite:///{tmp_dir / (name + '.db')}"
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["database_url"] = url
+    return cfg
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = fresh_database_url(tmp_path_factory.mktemp("db"), "market_test")
+    migrate(url)
+    engine = make_engine(url).execution_options(sqlite_write=True)
+    with Session(engine) as session:
+        load_reference(session)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(environment="test", database_url=database_url)
+
+
+@pytest.fixture()
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back; endpoint commits become savepoint releases."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        with Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
+            yield s
+        outer.rollback()
+
+
+@pytest.fixture()
+def app(session: Session, settings: Settings) -> Iterator[FastAPI]:
+    from app.main import create_app
+
+    application = create_app(settings)
+
+    def _session() -> Iterator[Session]:
+        yield session
+
+    application.dependency_overrides[core_db.get_session] = _session
+    application.dependency_overrides[core_db.get_write_session] = _session
+    application.dependency_overrides[get_settings] = lambda: settings
+    yield application
+
+
+@pytest.fixture()
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
