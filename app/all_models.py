@@ -1,5 +1,6 @@
 """Imports every table module, so that `SQLModel.metadata` is complete for Alembic and the tests."""
 
+from app.audit import models as audit_models
 from app.boards.finance import models as finance_models
 from app.boards.policy import models as policy_models
 from app.boards.resources import models as resources_models
@@ -11,22 +12,29 @@ from app.cooperation import models as cooperation_models
 from app.core.models import SQLModel
 from app.demands import models as demands_models
 from app.home import models as home_models
+from app.members import models as members_models
+from app.notifications import models as notifications_models
 from app.orgs import models as orgs_models
+from app.staff import models as staff_models
 from app.taxonomy import models as taxonomy_models
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "audit_models",
     "cities_models",
     "cooperation_models",
     "demands_models",
     "finance_models",
     "home_models",
+    "members_models",
     "metadata",
+    "notifications_models",
     "orgs_models",
     "policy_models",
     "resources_models",
     "showcase_models",
+    "staff_models",
     "talent_models",
     "taxonomy_models",
     "tech_models",

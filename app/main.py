@@ -12,6 +12,7 @@ from app.core.errors import ErrorBody, install_error_handlers
 from app.core.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from app.health.router import router as health_router
 from app.home.router import router as home_router
+from app.staff.router import router as staff_router
 
 API_PREFIX = "/api/v1"
 
@@ -25,6 +26,7 @@ TAGS = [
     {"name": "talent", "description": "人才交流"},
     {"name": "showcase", "description": "成果展示"},
     {"name": "cooperation", "description": "合作清单"},
+    {"name": "staff", "description": "后台工作人员登录"},
     {"name": "health", "description": "运行状态"},
 ]
 
@@ -42,7 +44,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
-    for r in (home_router, cities_router, policy_router):
+    for r in (home_router, cities_router, policy_router, staff_router):
         router.include_router(r)
     return router
 

@@ -1,0 +1,141 @@
+"""Staff accounts: argon2id passwords, lockout after repeated failures, idle timeout, TOTP for admins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyotp
+import sqlalchemy as sa
+from pwdlib import PasswordHash
+from sqlmodel import Session, col, select
+
+from app.core.errors import AppError, Unauthorized
+from app.core.models import utcnow
+from app.core.security import new_token, token_digest
+from app.staff.models import StaffRole, StaffSession, StaffUser
+
+password_hash = PasswordHash.recommended()
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_MAX_AGE = timedelta(hours=12)
+ADMIN_ROLES = {StaffRole.district_admin, StaffRole.city_admin}
+
+# Verifying against a fixed hash when the user does not exist keeps the timing of both failures alike.
+_DUMMY_HASH = password_hash.hash("not-a-real-password")
+
+
+class LoginFailed(Unauthorized):
+    code = "login_failed"
+    message = "用户名或密码错误"
+
+
+def create_staff(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: StaffRole,
+    city_code: str | None = None,
+    display_name: str = "",
+    totp_secret: str | None = None,
+) -> StaffUser:
+    if role is StaffRole.city_admin and not city_code:
+        raise AppError("市管理员必须指定城市", code="city_required", status_code=422)
+    if len(password) < 10:
+        raise AppError("密码至少 10 位", code="weak_password", status_code=422)
+    user = StaffUser(
+        username=username,
+        password_hash=password_hash.hash(password),
+        role=role,
+        city_code=city_code if role is not StaffRole.district_admin else None,
+        display_name=display_name or username,
+        totp_secret=totp_secret,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str, totp: str | None) -> StaffUser:
+    now = utcnow()
+    user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
+    if user is None or not user.active:
+        password_hash.verify(password, _DUMMY_HASH)
+        raise LoginFailed()
+    if user.locked_until and user.locked_until > now:
+        raise AppError(
+            "登录失败次数过多，账号已锁定 15 分钟",
+            code="account_locked",
+            status_code=423,
+            detail={"locked_until": user.locked_until.isoformat()},
+        )
+    ok = password_hash.verify(password, user.password_hash)
+    if ok and user.totp_secret:
+        ok = bool(totp) and pyotp.TOTP(user.totp_secret).verify(totp or "", valid_window=1)
+    if not ok:
+        # One conditional UPDATE: concurrent failures all count, and the fifth one locks.
+        session.exec(
+            sa.update(StaffUser)
+            .where(col(StaffUser.id) == user.id)
+            .values(
+                failed_logins=StaffUser.failed_logins + 1,
+                locked_until=sa.case(
+                    (col(StaffUser.failed_logins) + 1 >= MAX_FAILED_LOGINS, now + LOCKOUT), else_=None
+                ),
+            )
+        )
+        raise LoginFailed()
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.add(user)
+    return user
+
+
+def open_session(session: Session, user: StaffUser) -> tuple[str, StaffSession]:
+    token = new_token("stf")
+    now = utcnow()
+    row = StaffSession(token_hash=token_digest(token), staff_id=user.id, expires_at=now + SESSION_MAX_AGE)  # type: ignore[arg-type]
+    session.add(row)
+    return token, row
+
+
+def staff_for_token(session: Session, token: str) -> StaffUser:
+    now = utcnow()
+    digest = token_digest(token)
+    # Touching last_seen_at in the same statement that checks idleness: one UPDATE, no read-then-write.
+    result = session.exec(
+        sa.update(StaffSession)
+        .where(
+            col(StaffSession.token_hash) == digest,
+            col(StaffSession.revoked_at).is_(None),
+            col(StaffSession.expires_at) > now,
+            col(StaffSession.last_seen_at) > now - IDLE_TIMEOUT,
+        )
+        .values(last_seen_at=now)
+    )
+    if result.rowcount == 0:
+        raise Unauthorized("登录已过期，请重新登录", code="staff_session_expired")
+    user = session.exec(
+        select(StaffUser)
+        .join(StaffSession, col(StaffSession.staff_id) == col(StaffUser.id))
+        .where(col(StaffSession.token_hash) == digest, col(StaffUser.active).is_(True))
+    ).first()
+    if user is None:
+        raise Unauthorized("登录已过期，请重新登录", code="staff_session_expired")
+    return user
+
+
+def close_session(session: Session, token: str) -> None:
+    session.exec(
+        sa.update(StaffSession)
+        .where(col(StaffSession.token_hash) == token_digest(token), col(StaffSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def city_scope(user: StaffUser) -> str | None:
+    """The one city a staff user is confined to, or None for district staff who see all."""
+    return None if user.role == StaffRole.district_admin or user.city_code is None else user.city_code
