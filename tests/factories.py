@@ -33,3 +33,28 @@ def policy(session: Session, **kw: Any) -> Policy:
     )
     data.update(kw)
     return add(session, Policy(**data))  # type: ignore[no-any-return]
+
+
+def member(session: Session, openid: str, *, org: Any = None, role: str = "admin") -> tuple[Any, str]:
+    """A logged-in member (and, with `org`, acting for it); returns (member, bearer token)."""
+    from app.core.security import new_token, token_digest
+    from app.members.models import Member, MemberSession, OrgMembership
+
+    m = add(session, Member(openid=openid, privacy_version="1.0", privacy_consented_at=utcnow()))
+    if org is not None:
+        add(session, OrgMembership(member_id=m.id, org_id=org.id, role=role))
+        m.acting_org_id = org.id
+        add(session, m)
+    token = new_token("mbr")
+    add(session, MemberSession(token_hash=token_digest(token), member_id=m.id, expires_at=utcnow() + timedelta(days=7)))
+    return m, token
+
+
+def organization(session: Session, name: str, credit_code: str, **kw: Any) -> Any:
+    from app.orgs.models import Organization
+
+    data: dict[str, Any] = dict(
+        name=name, credit_code=credit_code, org_type="enterprise", city_code="putuo", verification=Verification.verified
+    )
+    data.update(kw)
+    return add(session, Organization(**data))
