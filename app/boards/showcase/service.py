@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,30 +48,32 @@ def _event(e: Event, schema: type[EventSummary] = EventSummary) -> Any:
     return schema.model_validate({**e.model_dump(), "registration_open": open_})
 
 
-def _not_over() -> Any:
-    # An event is over once it has ended; one without an end time is over once it has started.
-    now = utcnow()
-    return sa.or_(
-        col(Event.ends_at) >= now,
-        sa.and_(col(Event.ends_at).is_(None), col(Event.starts_at) >= now),
-    )
+def _not_over(now: datetime) -> Any:
+    # An event is over once it has ended; one without an end time, once it has started. Never NULL, so NOT works.
+    return sa.func.coalesce(Event.ends_at, Event.starts_at) >= now
 
 
-def _order_upcoming() -> list[Any]:
+def _order_upcoming(now: datetime) -> list[Any]:
     # Events not over yet, the soonest first; then the ones that are over, the latest first.
-    over = sa.case((_not_over(), 0), else_=1)
-    return [over, sa.case((_not_over(), Event.starts_at)).asc(), col(Event.starts_at).desc(), col(Event.id).desc()]
+    not_over = _not_over(now)
+    return [
+        sa.case((not_over, 0), else_=1),
+        sa.case((not_over, Event.starts_at)).asc(),
+        col(Event.starts_at).desc(),
+        col(Event.id).desc(),
+    ]
 
 
 def list_events(session: Session, q: EventQuery) -> dict[str, Any]:
+    now = utcnow()
     conds = common_filters(Event, q)
     if q.event_type:
         conds.append(Event.event_type == q.event_type.value)
     if q.upcoming is True:
-        conds.append(_not_over())
+        conds.append(_not_over(now))
     elif q.upcoming is False:
-        conds.append(sa.not_(_not_over()))
-    return list_public(session, Event, q, conds, sort_order(q.sort, Event, _order_upcoming()), _event)
+        conds.append(sa.not_(_not_over(now)))
+    return list_public(session, Event, q, conds, sort_order(q.sort, Event, _order_upcoming(now)), _event)
 
 
 def get_event(session: Session, event_id: int) -> EventPublic:
