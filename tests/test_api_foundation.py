@@ -7,16 +7,7 @@ from sqlmodel import Session
 
 from app.core.models import Publication, Verification
 from tests import factories
-
-
-def assert_error_shape(r, status: int, code: str | None = None) -> dict:  # type: ignore[no-untyped-def]
-    assert r.status_code == status, r.text
-    body = r.json()
-    assert set(body) == {"code", "message", "detail"}, body
-    assert isinstance(body["message"], str) and body["message"]
-    if code:
-        assert body["code"] == code, body
-    return body
+from tests.contracts import assert_error_shape
 
 
 class TestCityList:
