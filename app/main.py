@@ -5,8 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.boards.finance.router import router as finance_router
 from app.boards.policy.router import router as policy_router
+from app.boards.resources.router import router as resources_router
+from app.boards.showcase.router import router as showcase_router
+from app.boards.talent.router import router as talent_router
+from app.boards.tech.router import router as tech_router
 from app.cities.router import router as cities_router
+from app.cooperation.router import router as cooperation_router
 from app.core.config import Settings, get_settings
 from app.core.errors import ErrorBody, install_error_handlers
 from app.core.middleware import BodyLimitMiddleware, RequestIdMiddleware
@@ -44,7 +50,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
-    for r in (home_router, cities_router, policy_router, staff_router):
+    for r in (
+        home_router,
+        cities_router,
+        policy_router,
+        resources_router,
+        tech_router,
+        finance_router,
+        talent_router,
+        showcase_router,
+        cooperation_router,
+        staff_router,
+    ):
         router.include_router(r)
     return router
 

@@ -7,8 +7,15 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.boards.finance.models import FinancialProduct, FinancingNeed, Fund, ServiceStation
 from app.boards.policy.models import Policy
+from app.boards.resources.models import Resource
+from app.boards.showcase.models import Achievement, Event
+from app.boards.talent.models import Expert, Job, TalentService, TrainingProgramme
+from app.boards.tech.models import Alliance, TechManager
+from app.cooperation.models import CooperationItem
 from app.core.models import Publication, Verification, utcnow
+from app.core.timeutil import today_cn
 
 
 def add(session: Session, row: Any) -> Any:
@@ -58,3 +65,224 @@ def organization(session: Session, name: str, credit_code: str, **kw: Any) -> An
     )
     data.update(kw)
     return add(session, Organization(**data))
+
+
+def _public(kw: dict[str, Any], **defaults: Any) -> dict[str, Any]:
+    data: dict[str, Any] = dict(
+        city_code="putuo",
+        published_at=utcnow(),
+        publication=Publication.published,
+        verification=Verification.verified,
+    )
+    data.update(defaults)
+    data.update(kw)
+    return data
+
+
+def resource(session: Session, **kw: Any) -> Resource:
+    data = _public(
+        kw,
+        name="普陀区概念验证中心",
+        kind="poc_center",
+        org_name="华东师范大学",
+        org_credit_code="12100000425006117P",
+        district="普陀区",
+        address="中山北路3663号",
+        lat=31.2304,
+        lng=121.4050,
+        capabilities="中试验证、样机试制",
+        open_services="设备共享",
+        description="面向高校成果的概念验证",
+        contact_name="王老师",
+        contact_phone="13812345678",
+    )
+    return add(session, Resource(**data))  # type: ignore[no-any-return]
+
+
+def tech_manager(session: Session, **kw: Any) -> TechManager:
+    data = _public(
+        kw,
+        name="李经理",
+        org_name="苏州技术转移中心",
+        fields=["储能电池", "光伏"],
+        certificate_no="JSJL-2024-001",
+        bio="十年技术转移经验",
+        completed_count=12,
+        contact_phone="13812345678",
+    )
+    return add(session, TechManager(**data))  # type: ignore[no-any-return]
+
+
+def alliance(session: Session, **kw: Any) -> Alliance:
+    data = _public(
+        kw,
+        name="新能源产业链联盟",
+        chain_code="new_energy",
+        lead_org="南京工业大学",
+        description="一院一链：新能源",
+        members=[{"name": "南京工业大学", "role": "牵头", "city": "nanjing"}, {"name": "常州某企业", "role": "成员"}],
+    )
+    return add(session, Alliance(**data))  # type: ignore[no-any-return]
+
+
+def fund(session: Session, **kw: Any) -> Fund:
+    data = _public(
+        kw,
+        name="长三角协同创新一期基金",
+        manager="长三角投资管理有限公司",
+        size_yi_yuan=30.0,
+        stages=["angel", "a"],
+        description="投向长三角科创企业",
+        contact_name="张先生",
+        contact_phone="13812345678",
+    )
+    return add(session, Fund(**data))  # type: ignore[no-any-return]
+
+
+def financial_product(session: Session, **kw: Any) -> FinancialProduct:
+    data = _public(
+        kw,
+        name="科技贷",
+        product_type="tech_loan",
+        institution="上海银行普陀支行",
+        amount_max_wan_yuan=1000.0,
+        rate_text="LPR",
+        term_text="1年",
+        eligibility="科技型中小企业",
+        description="纯信用贷款",
+        contact_phone="13812345678",
+    )
+    return add(session, FinancialProduct(**data))  # type: ignore[no-any-return]
+
+
+def financing_need(session: Session, **kw: Any) -> FinancingNeed:
+    data = _public(
+        kw,
+        title="固态电池中试线融资",
+        org_name="无锡某新能源科技有限公司",
+        amount_wan_yuan=5000.0,
+        stage="a",
+        use_of_funds="建设中试线",
+        description="A轮融资",
+        contact_phone="13812345678",
+    )
+    return add(session, FinancingNeed(**data))  # type: ignore[no-any-return]
+
+
+def service_station(session: Session, **kw: Any) -> ServiceStation:
+    data = _public(
+        kw,
+        name="普陀科技金融服务工作站",
+        host_org="普陀区科委",
+        address="大渡河路1668号",
+        lat=31.24,
+        lng=121.39,
+        services="融资对接、政策辅导",
+        contact_phone="13812345678",
+    )
+    return add(session, ServiceStation(**data))  # type: ignore[no-any-return]
+
+
+def talent_service(session: Session, **kw: Any) -> TalentService:
+    data = _public(
+        kw,
+        title="人才公寓申请",
+        category="housing",
+        provider="普陀区人才服务中心",
+        eligibility="在普陀工作的人才",
+        description="拎包入住",
+        contact_phone="13812345678",
+    )
+    return add(session, TalentService(**data))  # type: ignore[no-any-return]
+
+
+def job(session: Session, **kw: Any) -> Job:
+    data = _public(
+        kw,
+        title="算法工程师",
+        org_name="南京某人工智能公司",
+        salary_min_k=20,
+        salary_max_k=40,
+        education="硕士",
+        experience="3年",
+        headcount=2,
+        closing_date=today_cn() + timedelta(days=30),
+        description="负责视觉算法",
+        contact_phone="13812345678",
+    )
+    return add(session, Job(**data))  # type: ignore[no-any-return]
+
+
+def expert(session: Session, **kw: Any) -> Expert:
+    data = _public(
+        kw,
+        name="陈教授",
+        title="教授",
+        affiliation="东南大学",
+        fields=["集成电路", "芯片设计"],
+        bio="长期从事芯片设计研究",
+        achievements="国家科技进步奖",
+        contact_phone="13812345678",
+    )
+    return add(session, Expert(**data))  # type: ignore[no-any-return]
+
+
+def training_programme(session: Session, **kw: Any) -> TrainingProgramme:
+    data = _public(
+        kw,
+        title="集成电路工程硕士联合培养",
+        partners=["东南大学", "无锡某芯片企业"],
+        start_date=today_cn(),
+        end_date=today_cn() + timedelta(days=700),
+        capacity=30,
+        description="校企联合培养",
+        contact_phone="13812345678",
+    )
+    return add(session, TrainingProgramme(**data))  # type: ignore[no-any-return]
+
+
+def achievement(session: Session, **kw: Any) -> Achievement:
+    data = _public(
+        kw,
+        title="高镍正极材料制备技术",
+        owner_name="常州大学",
+        trl=6,
+        ip_type="invention_patent",
+        transfer_modes=["transfer", "license"],
+        price_wan_yuan=200.0,
+        description="低成本高镍正极",
+        media=[{"type": "image", "url": "https://example.com/a.jpg"}],
+        contact_phone="13812345678",
+    )
+    return add(session, Achievement(**data))  # type: ignore[no-any-return]
+
+
+def event(session: Session, **kw: Any) -> Event:
+    data = _public(
+        kw,
+        title="沿沪宁科创集市",
+        event_type="fair",
+        organizer="沿沪宁协同创新城市联盟",
+        starts_at=utcnow() + timedelta(days=10),
+        ends_at=None,
+        registration_deadline=today_cn() + timedelta(days=7),
+        venue="普陀区科技馆",
+        capacity=100,
+        registered_count=10,
+        description="集市活动",
+    )
+    return add(session, Event(**data))  # type: ignore[no-any-return]
+
+
+def cooperation_item(session: Session, **kw: Any) -> CooperationItem:
+    data = _public(
+        kw,
+        title="新能源产业链跨城合作",
+        coop_type="chain",
+        tense="present",
+        partner_cities=["putuo", "changzhou"],
+        lead_org="普陀区科委",
+        partners=["常州某企业"],
+        description="产业链协同",
+    )
+    return add(session, CooperationItem(**data))  # type: ignore[no-any-return]

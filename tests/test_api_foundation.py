@@ -7,16 +7,7 @@ from sqlmodel import Session
 
 from app.core.models import Publication, Verification
 from tests import factories
-
-
-def assert_error_shape(r, status: int, code: str | None = None) -> dict:  # type: ignore[no-untyped-def]
-    assert r.status_code == status, r.text
-    body = r.json()
-    assert set(body) == {"code", "message", "detail"}, body
-    assert isinstance(body["message"], str) and body["message"]
-    if code:
-        assert body["code"] == code, body
-    return body
+from tests.contracts import assert_error_shape
 
 
 class TestCityList:
@@ -177,3 +168,15 @@ class TestHealth:
     def test_alive_and_ready(self, client: TestClient) -> None:
         assert client.get("/healthz").json() == {"status": "ok"}
         assert client.get("/readyz").json() == {"status": "ok"}
+
+
+class TestMaskPhone:
+    def test_mobile_and_landlines(self) -> None:
+        from app.core.schemas import mask_phone
+
+        assert mask_phone("13812345678") == "138****5678"
+        assert mask_phone("+8613812345678") == "138****5678"
+        assert mask_phone("021-62233333") == "021****3333"
+        assert mask_phone("0512-68881234") == "0512****1234"
+        assert mask_phone("62233333") == "****3333"
+        assert mask_phone("") == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
@@ -77,6 +79,53 @@ def to_page(items: list[Any], total: int, q: ListQuery) -> dict[str, Any]:
     }
 
 
+def list_public(
+    session: Session,
+    model: Any,
+    q: ListQuery,
+    conds: list[Any],
+    order: list[Any],
+    convert: Callable[[Any], Any],
+) -> dict[str, Any]:
+    """One page of the public (published + verified) rows of `model` that meet `conds`, each passed to `convert`."""
+    rows, total = paginate(session, select(model).where(*public_reviewed(model), *conds), q, order)
+    return to_page([convert(r) for r in rows], total, q)
+
+
+_LIKE_ESCAPE = "!"
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
+def text_contains(column: Any, keyword: str) -> Any:
+    """Case-insensitive substring match with the LIKE wildcards of the keyword taken literally."""
+    return column.ilike(f"%{_like_escape(keyword)}%", escape=_LIKE_ESCAPE)
+
+
+def _json_forms(text: str) -> list[str]:
+    # How a string sits inside a JSON document: written as-is, or with \\u escapes (json.dumps' default).
+    return sorted({json.dumps(text, ensure_ascii=False), json.dumps(text)})
+
+
+def json_list_contains(column: Any, value: str) -> Any:
+    """A JSON list column has `value` as one of its elements.
+
+    A LIKE on the column's JSON text for the quoted element: the same SQL on SQLite and PostgreSQL, inside the
+    query, so paging and totals stay right.
+    """
+    as_text = sa.cast(column, sa.Text)
+    return sa.or_(*(as_text.like(f"%{_like_escape(f)}%", escape=_LIKE_ESCAPE) for f in _json_forms(value)))
+
+
+def json_list_mentions(column: Any, keyword: str) -> Any:
+    """Some element of a JSON list column contains `keyword` (case-insensitive)."""
+    as_text = sa.cast(column, sa.Text)
+    forms = [f[1:-1] for f in _json_forms(keyword)]
+    return sa.or_(*(as_text.ilike(f"%{_like_escape(f)}%", escape=_LIKE_ESCAPE) for f in forms))
+
+
 def order_newest(model: Any) -> list[Any]:
     return [model.published_at.desc(), model.id.desc()]
 
@@ -88,6 +137,15 @@ def order_popular(model: Any) -> list[Any]:
 def order_deadline(column: Any, model: Any) -> list[Any]:
     # Soonest first; records without a deadline go last on both databases.
     return [sa.case((column.is_(None), 1), else_=0), column.asc(), model.id.desc()]
+
+
+def sort_order(sort: Sort | DeadlineSort, model: Any, deadline: list[Any] | None = None) -> list[Any]:
+    """ORDER BY for the list sorts; `deadline` is the board's own "soonest first" order."""
+    if sort == DeadlineSort.popular:
+        return order_popular(model)
+    if sort == DeadlineSort.deadline and deadline is not None:
+        return deadline
+    return order_newest(model)
 
 
 def get_public(session: Session, model: Any, item_id: int, *extra: Any) -> Any:

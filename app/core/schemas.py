@@ -43,9 +43,12 @@ def mask_phone(value: str | None) -> str:
     m = _PHONE.match(digits)
     if m:
         return f"{m.group(2)}****{m.group(4)}"
-    if len(digits) > 4:
-        head = digits[:4] if digits.startswith("0") else ""
+    if len(digits) > 8 and digits.startswith("0"):
+        # Area codes are three digits for 010 and 02x (Shanghai 021, Nanjing 025), four elsewhere (0512 Suzhou).
+        head = digits[:3] if digits[1] in "12" else digits[:4]
         return f"{head}****{digits[-4:]}"
+    if len(digits) > 4:
+        return f"****{digits[-4:]}"
     return "****"
 
 

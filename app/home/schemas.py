@@ -35,3 +35,30 @@ class HomePublic(PublicModel):
     latest_demands: list[LatestItem]
     latest_policies: list[LatestItem]
     latest_achievements: list[LatestItem]
+
+
+class Option(PublicModel):
+    value: str
+    label: str
+
+
+class DictionariesPublic(PublicModel):
+    """Every value a list can be filtered or sorted by, with its Chinese label, for the filter chips."""
+
+    city: list[Option]
+    sort: list[Option]
+    deadline_sort: list[Option]
+    validity: list[Option]
+    policy_level: list[Option]
+    policy_category: list[Option]
+    resource_kind: list[Option]
+    platform_level: list[Option]
+    demand_type: list[Option]
+    finance_stage: list[Option]
+    product_type: list[Option]
+    talent_category: list[Option]
+    ip_type: list[Option]
+    transfer_mode: list[Option]
+    event_type: list[Option]
+    cooperation_type: list[Option]
+    tense: list[Option]

@@ -11,11 +11,12 @@ from app.boards.resources.models import Resource
 from app.boards.showcase.models import Achievement, Event
 from app.boards.talent.models import Expert, Job, TalentService, TrainingProgramme
 from app.boards.tech.models import Alliance, TechManager
+from app.core.labels import DICTIONARIES, options
 from app.core.listing import public_reviewed
 from app.core.models import utcnow
 from app.demands.models import PUBLIC_DEMAND_STATUSES, Demand
 from app.home.models import Banner
-from app.home.schemas import BannerPublic, BoardEntry, HomePublic, LatestItem
+from app.home.schemas import BannerPublic, BoardEntry, DictionariesPublic, HomePublic, LatestItem
 
 # The six boards in the order of the commission's home page, with the tables each one gathers.
 BOARDS: list[tuple[str, str, list[Any]]] = [
@@ -83,3 +84,7 @@ def home(session: Session, city: str | None) -> HomePublic:
         latest_policies=_latest(session, "policy", Policy, city, "title"),
         latest_achievements=_latest(session, "showcase", Achievement, city, "title"),
     )
+
+
+def dictionaries() -> DictionariesPublic:
+    return DictionariesPublic.model_validate({name: options(enum) for name, enum in DICTIONARIES.items()})

@@ -3,21 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.boards.policy.models import Policy
 from app.boards.policy.schemas import PolicyPublic, PolicyQuery, PolicySummary
-from app.core.listing import (
-    DeadlineSort,
-    common_filters,
-    get_public,
-    order_deadline,
-    order_newest,
-    order_popular,
-    paginate,
-    public_reviewed,
-    to_page,
-)
+from app.core.listing import common_filters, get_public, list_public, order_deadline, sort_order
 from app.core.timeutil import today_cn
 from app.core.validity import Validity, validity
 
@@ -27,7 +17,7 @@ def _summary(p: Policy, schema: type[PolicySummary] = PolicySummary) -> Any:
 
 
 def list_policies(session: Session, q: PolicyQuery) -> dict[str, Any]:
-    conds = [*public_reviewed(Policy), *common_filters(Policy, q)]
+    conds = common_filters(Policy, q)
     if q.level:
         conds.append(Policy.level == q.level.value)
     if q.category:
@@ -36,13 +26,8 @@ def list_policies(session: Session, q: PolicyQuery) -> dict[str, Any]:
         conds.append(sa.or_(col(Policy.valid_to).is_(None), col(Policy.valid_to) >= today_cn()))
     elif q.status is Validity.expired:
         conds.append(col(Policy.valid_to) < today_cn())
-    order = {
-        DeadlineSort.newest: order_newest(Policy),
-        DeadlineSort.popular: order_popular(Policy),
-        DeadlineSort.deadline: order_deadline(Policy.apply_deadline, Policy),
-    }[q.sort]
-    rows, total = paginate(session, select(Policy).where(*conds), q, order)
-    return to_page([_summary(p) for p in rows], total, q)
+    order = sort_order(q.sort, Policy, order_deadline(Policy.apply_deadline, Policy))
+    return list_public(session, Policy, q, conds, order, _summary)
 
 
 def get_policy(session: Session, policy_id: int) -> PolicyPublic:

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.boards.talent import service
+from app.boards.talent.models import Expert, Job, TalentService, TrainingProgramme
+from app.boards.talent.schemas import (
+    ExpertPublic,
+    ExpertQuery,
+    ExpertSummary,
+    JobPublic,
+    JobQuery,
+    JobSummary,
+    TalentServicePublic,
+    TalentServiceQuery,
+    TalentServiceSummary,
+    TrainingProgrammePublic,
+    TrainingProgrammeQuery,
+    TrainingProgrammeSummary,
+)
+from app.core.db import SessionDep, WriteSessionDep
+from app.core.listing import Page, public_reviewed
+from app.core.schemas import ItemId
+from app.core.views import count_view
+
+router = APIRouter(prefix="/talent", tags=["talent"])
+
+
+@router.get("/services", operation_id="talent_service_list", summary="人才政策与服务列表")
+def list_services(session: SessionDep, q: Annotated[TalentServiceQuery, Query()]) -> Page[TalentServiceSummary]:
+    """按城市、行业、类别（落户、人才公寓、培训、人才补贴、人才政策）筛选人才服务；可按最新、热度排序。"""
+    return Page[TalentServiceSummary].model_validate(service.list_services(session, q))
+
+
+@router.get("/services/{service_id}", operation_id="talent_service_get", summary="人才服务详情")
+def get_service(session: WriteSessionDep, service_id: ItemId) -> TalentServicePublic:
+    """服务内容、适用对象与联系人（电话已脱敏）。"""
+    count_view(session, TalentService, service_id, *public_reviewed(TalentService))
+    talent_service = service.get_service(session, service_id)
+    session.commit()
+    return talent_service
+
+
+@router.get("/jobs", operation_id="talent_job_list", summary="招聘岗位列表")
+def list_jobs(session: SessionDep, q: Annotated[JobQuery, Query()]) -> Page[JobSummary]:
+    """在招岗位（已过截止日期的不再展示），按城市、行业、学历筛选；可按最新、截止日期、热度排序。"""
+    return Page[JobSummary].model_validate(service.list_jobs(session, q))
+
+
+@router.get("/jobs/{job_id}", operation_id="talent_job_get", summary="招聘岗位详情")
+def get_job(session: WriteSessionDep, job_id: ItemId) -> JobPublic:
+    """岗位职责与要求、薪资范围、截止日期与联系人（电话已脱敏）；已截止的岗位返回 404。"""
+    count_view(session, Job, job_id, *public_reviewed(Job), *service.open_jobs())
+    job = service.get_job(session, job_id)
+    session.commit()
+    return job
+
+
+@router.get("/experts", operation_id="talent_expert_list", summary="专家库")
+def list_experts(session: SessionDep, q: Annotated[ExpertQuery, Query()]) -> Page[ExpertSummary]:
+    """按城市、行业、研究领域关键词查找专家；可按最新、热度排序。"""
+    return Page[ExpertSummary].model_validate(service.list_experts(session, q))
+
+
+@router.get("/experts/{expert_id}", operation_id="talent_expert_get", summary="专家详情")
+def get_expert(session: WriteSessionDep, expert_id: ItemId) -> ExpertPublic:
+    """专家的职称、单位、研究领域、简介、主要成果与联系电话（已脱敏）。"""
+    count_view(session, Expert, expert_id, *public_reviewed(Expert))
+    expert = service.get_expert(session, expert_id)
+    session.commit()
+    return expert
+
+
+@router.get("/programmes", operation_id="talent_programme_list", summary="联合培养项目列表")
+def list_programmes(
+    session: SessionDep, q: Annotated[TrainingProgrammeQuery, Query()]
+) -> Page[TrainingProgrammeSummary]:
+    """城市、高校与企业之间的联合培养项目，按城市、行业筛选。"""
+    return Page[TrainingProgrammeSummary].model_validate(service.list_programmes(session, q))
+
+
+@router.get("/programmes/{programme_id}", operation_id="talent_programme_get", summary="联合培养项目详情")
+def get_programme(session: WriteSessionDep, programme_id: ItemId) -> TrainingProgrammePublic:
+    """项目介绍、合作单位、起止日期、招收人数与联系人（电话已脱敏）。"""
+    count_view(session, TrainingProgramme, programme_id, *public_reviewed(TrainingProgramme))
+    programme = service.get_programme(session, programme_id)
+    session.commit()
+    return programme

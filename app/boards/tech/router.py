@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.boards.tech import service
+from app.boards.tech.models import Alliance, TechManager
+from app.boards.tech.schemas import (
+    AlliancePublic,
+    AllianceQuery,
+    AllianceSummary,
+    TechManagerPublic,
+    TechManagerQuery,
+    TechManagerSummary,
+)
+from app.core.db import SessionDep, WriteSessionDep
+from app.core.listing import Page, public_reviewed
+from app.core.schemas import ItemId
+from app.core.views import count_view
+
+# The 揭榜挂帅 demands are served by app.demands under the same tag.
+router = APIRouter(prefix="/tech", tags=["tech"])
+
+
+@router.get("/managers", operation_id="tech_manager_list", summary="技术经理人列表")
+def list_managers(session: SessionDep, q: Annotated[TechManagerQuery, Query()]) -> Page[TechManagerSummary]:
+    """按城市、行业、擅长领域关键词查找技术经理人；可按最新、热度排序。"""
+    return Page[TechManagerSummary].model_validate(service.list_managers(session, q))
+
+
+@router.get("/managers/{manager_id}", operation_id="tech_manager_get", summary="技术经理人详情")
+def get_manager(session: WriteSessionDep, manager_id: ItemId) -> TechManagerPublic:
+    """技术经理人的简介、证书编号、擅长领域与联系电话（已脱敏）。"""
+    count_view(session, TechManager, manager_id, *public_reviewed(TechManager))
+    manager = service.get_manager(session, manager_id)
+    session.commit()
+    return manager
+
+
+@router.get("/alliances", operation_id="tech_alliance_list", summary="链式联盟列表")
+def list_alliances(session: SessionDep, q: Annotated[AllianceQuery, Query()]) -> Page[AllianceSummary]:
+    """按城市、行业、产业链（如一院一链的新能源、新材料、司法鉴定、机器人、地理信息测绘）筛选链式联盟。"""
+    return Page[AllianceSummary].model_validate(service.list_alliances(session, q))
+
+
+@router.get("/alliances/{alliance_id}", operation_id="tech_alliance_get", summary="链式联盟详情")
+def get_alliance(session: WriteSessionDep, alliance_id: ItemId) -> AlliancePublic:
+    """联盟简介、牵头单位与成员单位（名称、角色、城市）。"""
+    count_view(session, Alliance, alliance_id, *public_reviewed(Alliance))
+    alliance = service.get_alliance(session, alliance_id)
+    session.commit()
+    return alliance
