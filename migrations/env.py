@@ -6,6 +6,7 @@ from sqlalchemy.engine import Connection
 from app.all_models import metadata
 from app.core.config import get_settings
 from app.core.db import make_engine
+from app.search.ddl import include_name
 
 config = context.config
 target_metadata = metadata
@@ -22,6 +23,7 @@ def _configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode rebuilds the table.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
 
 

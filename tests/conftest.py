@@ -123,3 +123,66 @@ def app(session: Session, settings: Settings) -> Iterator[FastAPI]:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+# --- WeChat: the fake WeChat server over real loopback HTTP (app/wechat/fake.py) -----------------------------------
+# Without the `fake_wechat` fixture the gateway points at a closed port: every WeChat call fails at once, so content
+# checks answer `review` (fail closed) and logins answer 503 wechat_unavailable.
+os.environ.setdefault("WECHAT_API_BASE_URL", "http://127.0.0.1:9")
+
+FAKE_WECHAT_READ_TIMEOUT = 1.5
+
+
+@pytest.fixture(scope="session")
+def fake_wechat_server() -> Iterator[object]:
+    from app.wechat.fake import FakeState, FakeWeChatServer
+
+    server = FakeWeChatServer(state=FakeState(slow_seconds=FAKE_WECHAT_READ_TIMEOUT + 1.0)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def fake_wechat(fake_wechat_server: object) -> Iterator[str]:
+    """The fake WeChat's base URL; while the test runs, the process's WeChat gateway (app.wechat.gateway) talks to it.
+
+    Its state (codes used, tokens, messages sent, queued failures) is `fake_wechat_server.state`, reset per test.
+    """
+    from app.wechat.fake import FAKE_APP_ID, FAKE_APP_SECRET, FakeWeChatServer
+    from app.wechat.gateway import WeChatGateway, set_gateway
+    from app.wechat.token import MemoryTokenStore
+
+    assert isinstance(fake_wechat_server, FakeWeChatServer)
+    fake_wechat_server.state.reset()
+    gateway = WeChatGateway(
+        base_url=fake_wechat_server.base_url,
+        app_id=FAKE_APP_ID,
+        app_secret=FAKE_APP_SECRET,
+        token_store=MemoryTokenStore(),
+        read_timeout=FAKE_WECHAT_READ_TIMEOUT,
+    )
+    previous = set_gateway(gateway)
+    yield fake_wechat_server.base_url
+    set_gateway(previous)
+    gateway.close()
+
+
+def login_member(client: TestClient, name: str = "alice", *, consent: bool = True) -> tuple[str, dict[str, object]]:
+    """Logs a member in through HTTP (POST /api/v1/auth/login) against the fake WeChat (use the `fake_wechat`
+    fixture). The same `name` is the same member (openid `ofake_<name>`); names starting with `refuse` get 43101 on
+    subscribe messages. Returns (bearer token, the login answer)."""
+    import uuid
+
+    from app.members.privacy import PRIVACY_POLICY_VERSION
+
+    body: dict[str, object] = {"code": f"{name}:{uuid.uuid4().hex}"}
+    if consent:
+        body["privacy_version"] = PRIVACY_POLICY_VERSION
+    r = client.post("/api/v1/auth/login", json=body)
+    assert r.status_code == 200, r.text
+    data: dict[str, object] = r.json()
+    return str(data["access_token"]), data
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -90,8 +90,34 @@ class ListContract:
         assert r.json()["total"] == 5 and r.json()["has_more"] is True
         r = client.get(self.url, params={"page_size": 2, "page": 3})
         assert ids(r) == [rows[4].id]
-        assert r.json() | {"items": None} == {"items": None, "total": 5, "page": 3, "page_size": 2, "has_more": False}
+        assert r.json() | {"items": None} == {
+            "items": None,
+            "total": 5,
+            "page": 3,
+            "page_size": 2,
+            "has_more": False,
+            "next_cursor": None,
+        }
         assert_error_shape(client.get(self.url, params={"page_size": 2, "page": 4}), 404, "page_out_of_range")
+
+    def test_cursor_walk_equals_paging(self, client: TestClient, session: Session) -> None:
+        now = utcnow()
+        # Two rows share a publication time and a view count: the id decides, on both pages and cursors.
+        for i in (0, 1, 1, 2, 3):
+            self.build(session, published_at=now - timedelta(hours=i), view_count=i % 2)
+        for sort in ("newest", "popular", *self.extra_sorts):
+            expected = ids(client.get(self.url, params={"sort": sort, "page_size": 50}))
+            walked: list[int] = []
+            cursor = ""
+            for _ in range(5):
+                r = client.get(self.url, params={"sort": sort, "page_size": 2, "cursor": cursor})
+                walked += ids(r)
+                assert r.json()["total"] is None
+                cursor = r.json()["next_cursor"]
+                if not r.json()["has_more"]:
+                    break
+            assert walked == expected, sort
+        assert_error_shape(client.get(self.url, params={"cursor": "x"}), 422, "invalid_cursor")
 
     def test_empty_first_page_is_not_an_error(self, client: TestClient) -> None:
         r = client.get(self.url, params={"city": "taizhou"})

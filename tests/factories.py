@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -286,3 +287,141 @@ def cooperation_item(session: Session, **kw: Any) -> CooperationItem:
         description="产业链协同",
     )
     return add(session, CooperationItem(**data))  # type: ignore[no-any-return]
+
+
+def credit_code(n: int, *, prefix: str = "913101070") -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015 check character) that differs by `n`."""
+    from app.orgs.credit_code import check_character
+
+    first17 = f"{prefix}{n:08d}"[:17]
+    return first17 + check_character(first17)
+
+
+def org_claim(session: Session, member_row: Any, org: Any, **kw: Any) -> Any:
+    """A member's request to join an organisation (pending by default)."""
+    from app.orgs.models import OrgClaim
+
+    data: dict[str, Any] = dict(member_id=member_row.id, org_id=org.id, note="技术部")
+    data.update(kw)
+    return add(session, OrgClaim(**data))
+
+
+def demand(session: Session, org: Any = None, **kw: Any) -> Any:
+    """A 榜单, published by default, complete enough to submit; `org` posts it."""
+    from app.demands.models import Demand
+
+    data: dict[str, Any] = dict(
+        title="固态电池电解质界面稳定性技术攻关",
+        demand_type="tackling",
+        status="published",
+        city_code=org.city_code if org is not None else "putuo",
+        source="member",
+        industry_code="new_energy",
+        industries=["new_energy"],
+        keywords=["固态电池", "电解质"],
+        description="需要解决固态电解质与正极界面副反应问题，循环寿命需提升。",
+        tech_targets="循环 1000 次容量保持率 ≥ 90%",
+        expected_result="中试样品与工艺包",
+        reward_wan_yuan=300.0,
+        deadline=utcnow() + timedelta(days=30),
+        period_months=12,
+        eligibility="具备固态电池研发经验的高校或科研院所",
+        org_id=org.id if org is not None else None,
+        org_name=org.name if org is not None else "普陀某新能源企业",
+        contact_name="王工",
+        contact_phone="13812345678",
+        published_at=utcnow(),
+    )
+    data.update(kw)
+    return add(session, Demand(**data))
+
+
+def demand_application(session: Session, demand_row: Any, org: Any, member_row: Any, **kw: Any) -> Any:
+    from app.demands.models import DemandApplication
+
+    data: dict[str, Any] = dict(
+        demand_id=demand_row.id,
+        org_id=org.id,
+        member_id=member_row.id,
+        status="submitted",
+        proposal="采用原位聚合界面层方案，已有小试数据。",
+        team="教授 1 名，博士 3 名",
+        budget_wan_yuan=200.0,
+        timeline="12 个月",
+        contact_name="李老师",
+        contact_phone="13900001111",
+    )
+    data.update(kw)
+    return add(session, DemandApplication(**data))
+
+
+def staff_token(session: Session, username: str, role: str = "district_admin", city_code: str | None = None) -> str:
+    """A logged-in staff user; returns the bearer token."""
+    from app.staff.models import StaffRole
+    from app.staff.service import create_staff, open_session
+
+    user = create_staff(
+        session, username=username, password="correct horse battery", role=StaffRole(role), city_code=city_code
+    )
+    token, _ = open_session(session, user)
+    session.flush()
+    return token
+
+
+def staff(session: Session, role: str = "district_admin", city_code: str | None = None) -> tuple[Any, str]:
+    """A logged-in staff user (no password: the hash is a placeholder); returns (user, bearer token)."""
+    from app.staff.models import StaffUser
+    from app.staff.service import open_session
+
+    user = add(
+        session,
+        StaffUser(
+            username=f"{role}-{city_code or 'all'}-{secrets.token_hex(6)}",
+            password_hash="!",
+            role=role,
+            city_code=city_code,
+        ),
+    )
+    token, _ = open_session(session, user)
+    session.flush()
+    return user, token
+
+
+def bureau_key(
+    session: Session,
+    city_code: str = "wuxi",
+    scopes: tuple[str, ...] = (
+        "policy",
+        "resources",
+        "tech",
+        "finance",
+        "talent",
+        "showcase",
+        "demands",
+        "cooperation",
+    ),
+    *,
+    trusted: bool = False,
+    days: int = 30,
+) -> tuple[Any, str]:
+    """A bureau of `city_code` with one live API key; returns (bureau, plain key)."""
+    from app.bureaus import service
+    from app.bureaus.models import Bureau, PushScope
+
+    actor, _ = staff(session)
+    bureau = add(session, Bureau(name=f"{city_code}科技局", city_code=city_code, trusted=trusted))
+    plain, _ = service.issue_key(session, actor, bureau, scopes=[PushScope(s) for s in scopes], expires_in_days=days)
+    return bureau, plain
+
+
+def favorite(session: Session, member_row: Any, board: str, item_id: int) -> Any:
+    from app.my.models import Favorite
+
+    return add(session, Favorite(member_id=member_row.id, board=board, item_id=item_id))
+
+
+def interest(session: Session, member_row: Any, kind: str, value: str) -> Any:
+    """A member's subscription to a keyword, industry code or city code."""
+    from app.my.models import InterestSubscription
+
+    return add(session, InterestSubscription(member_id=member_row.id, kind=kind, value=value))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
+from fastapi import Depends
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     wechat_api_base_url: str = "http://127.0.0.1:8765"
     wechat_connect_timeout: float = 2.0
     wechat_read_timeout: float = 3.0
+    # The subscribe-message template of inbox notices (thing1 title, thing2 detail, time3 time), from mp.weixin.qq.com.
+    wechat_notice_template_id: str = "tmpl_fake_notice"
 
     cors_origins: list[str] = Field(default_factory=list)
     docs_enabled: bool = True
@@ -33,8 +36,27 @@ class Settings(BaseSettings):
     push_max_body_bytes: int = 5 * 1024 * 1024
     page_size_max: int = 50
     upload_dir: str = "./var/uploads"
+    upload_image_max_bytes: int = 5 * 1024 * 1024
+    upload_attachment_max_bytes: int = 20 * 1024 * 1024
+    # Requests per minute; 0 turns a limit off. Many phones share a carrier's IP, so the per-IP limit is generous;
+    # a member's or staff member's token and a bureau's key have their own budgets.
+    rate_limit_per_ip: int = 3000
+    rate_limit_per_token: int = 300
+    rate_limit_per_push_key: int = 120
+    # msgSecCheck calls one member may cause per day.
+    content_checks_per_member_per_day: int = 200
     log_json: bool = False
     sql_echo: bool = False
+    # `make bench` only: serves a constant JSON at /api/v1/_floor (hidden from OpenAPI), the server's own floor.
+    bench_floor: bool = False
+    # Cache of anonymous public reads (app/core/cache.py); None = on everywhere except the test environment.
+    response_cache: bool | None = None
+    response_cache_ttl: float = 60.0
+
+    @property
+    def upload_max_body_bytes(self) -> int:
+        """The request body cap on the upload route: the largest file plus room for the multipart framing."""
+        return max(self.upload_image_max_bytes, self.upload_attachment_max_bytes) + 64 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -61,3 +83,7 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+# Endpoints and dependencies take the settings through this alias, so that tests (and each app) can override them.
+SettingsDep = Annotated[Settings, Depends(get_settings)]

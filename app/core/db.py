@@ -7,6 +7,7 @@ is sent (FastAPI runs the code after a dependency's `yield` only after the respo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends
@@ -81,3 +82,27 @@ def get_write_session() -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+
+
+@lru_cache
+def migration_heads() -> frozenset[str]:
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    root = Path(__file__).resolve().parents[2]
+    return frozenset(ScriptDirectory(str(root / "migrations")).get_heads())
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why the database cannot be served (not migrated, or migrated to another revision), or None when it can."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    heads = set(migration_heads())
+    if current == heads:
+        return None
+    if not current:
+        return "the database has not been migrated: run `alembic upgrade head` (make migrate) first"
+    return f"the database is at {sorted(current)}, the code expects {sorted(heads)}: run `alembic upgrade head`"

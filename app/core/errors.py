@@ -177,3 +177,51 @@ def install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         code, message = _STATUS_DEFAULTS[500]
         return error_response(500, code, message, None)
+
+
+# What each status means to the reader of the API docs.
+STATUS_DESCRIPTIONS = {
+    400: "请求有误",
+    401: "未登录或登录已失效",
+    403: "无权进行此操作",
+    404: "不存在",
+    409: "状态冲突或重复提交",
+    413: "内容过大",
+    422: "参数有误",
+    423: "账号已锁定",
+    429: "请求过于频繁",
+    500: "服务器错误",
+    503: "依赖的服务暂不可用",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route that raises these statuses itself (its dependencies document their own)."""
+    return {s: {"model": ErrorBody, "description": STATUS_DESCRIPTIONS[s]} for s in statuses}
+
+
+def raises(*statuses: int) -> Any:
+    """Marks a dependency with the error statuses it answers, so every route that depends on it documents them."""
+
+    def mark(dependency: Any) -> Any:
+        dependency.__error_statuses__ = tuple(statuses)
+        return dependency
+
+    return mark
+
+
+def document_dependency_errors(router: Any) -> None:
+    """Adds the statuses declared with `@raises` by any dependency in a route's tree to that route's responses."""
+    from fastapi.routing import APIRoute
+
+    def statuses(dependant: Any) -> set[int]:
+        found = set(getattr(dependant.call, "__error_statuses__", ()))
+        for sub in dependant.dependencies:
+            found |= statuses(sub)
+        return found
+
+    # Run on each domain router before it is included: its routes are still plain APIRoutes then.
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            for status in sorted(statuses(route.dependant)):
+                route.responses.setdefault(status, error_responses(status)[status])

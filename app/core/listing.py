@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
@@ -11,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlmodel import Session, func, select
 
-from app.core.errors import NotFound
+from app.core.errors import Invalid, NotFound
 from app.core.models import Publication, Verification
 from app.core.schemas import CityCode, RequestModel
 
@@ -36,14 +39,20 @@ class ListQuery(RequestModel):
     industry: str | None = Field(default=None, max_length=32, description="行业代码")
     page: int = Field(default=1, ge=1, le=10_000, description="页码，从 1 开始")
     page_size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE, description="每页条数，最多 50")
+    cursor: str | None = Field(
+        default=None,
+        max_length=512,
+        description="游标翻页（无限滚动）：第一屏传空字符串，之后传上一页的 next_cursor；传 cursor 时忽略 page",
+    )
 
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
-    total: int
+    total: int | None = Field(description="总条数；按游标翻页时为空")
     page: int
     page_size: int
     has_more: bool
+    next_cursor: str | None = Field(default=None, description="按游标翻页时，取下一页所用的游标；没有更多时为空")
 
 
 def public_reviewed(model: Any) -> list[Any]:
@@ -88,8 +97,102 @@ def list_public(
     convert: Callable[[Any], Any],
 ) -> dict[str, Any]:
     """One page of the public (published + verified) rows of `model` that meet `conds`, each passed to `convert`."""
-    rows, total = paginate(session, select(model).where(*public_reviewed(model), *conds), q, order)
+    where = [*public_reviewed(model), *conds]
+    if q.cursor is not None:
+        rows, next_cursor = paginate_keyset(session, model, where, q, order)
+        return {
+            "items": [convert(r) for r in rows],
+            "total": None,
+            "page": 1,
+            "page_size": q.page_size,
+            "has_more": next_cursor is not None,
+            "next_cursor": next_cursor,
+        }
+    rows, total = paginate(session, select(model).where(*where), q, order)
     return to_page([convert(r) for r in rows], total, q)
+
+
+# Keyset (cursor) pagination: the next page starts after the last row's sort keys, so page 5,000 reads what page 1
+# reads (an index range), with no OFFSET and no COUNT. The cursor carries the keys, tagged by type.
+
+
+def _key(order: Any) -> tuple[Any, bool]:
+    """(expression, descending) of one ORDER BY item."""
+    modifier = getattr(order, "modifier", None)
+    if modifier is not None and getattr(modifier, "__name__", "") in ("desc_op", "asc_op"):
+        return order.element, modifier.__name__ == "desc_op"
+    return order, False
+
+
+def _encode(values: list[Any]) -> str:
+    tagged = []
+    for v in values:
+        if isinstance(v, datetime):
+            tagged.append(["dt", v.isoformat()])
+        elif isinstance(v, date):
+            tagged.append(["d", v.isoformat()])
+        else:
+            tagged.append(["v", v])
+    return base64.urlsafe_b64encode(json.dumps(tagged, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, n: int) -> list[Any]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        out: list[Any] = []
+        for tag, v in raw:
+            if tag == "dt":
+                dt = datetime.fromisoformat(v)
+                out.append(dt if dt.tzinfo else dt.replace(tzinfo=UTC))
+            elif tag == "d":
+                out.append(date.fromisoformat(v))
+            elif tag == "v" and (v is None or isinstance(v, int | float | str)):
+                out.append(v)
+            else:
+                raise ValueError(tag)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise Invalid("翻页游标无效，请从第一页重新加载", code="invalid_cursor") from exc
+    if len(out) != n:
+        raise Invalid("翻页游标无效，请从第一页重新加载", code="invalid_cursor")
+    return out
+
+
+def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> Any:
+    """Rows strictly after `values` in the order of `keys`: (k0 past v0) or (k0 = v0 and k1 past v1) or …
+
+    A NULL key value only occurs where the order puts every NULL together (a CASE flag before it), so "past NULL"
+    is false and "equal to NULL" is IS NULL; the following keys decide.
+    """
+    terms = []
+    for i, (expr, desc) in enumerate(keys):
+        v = values[i]
+        if v is None:
+            continue
+        prefix = [k.is_(None) if values[j] is None else k == values[j] for j, (k, _) in enumerate(keys[:i])]
+        terms.append(sa.and_(*prefix, expr < v if desc else expr > v))
+    if not terms:
+        return sa.false()
+    first, desc = keys[0]
+    if values[0] is None:
+        return sa.or_(*terms)
+    # A plain range on the first key as well: the index range the database can seek to (an OR alone is a filter
+    # applied while scanning from the top, which makes page 5,000 cost 5,000 pages).
+    return sa.and_(first <= values[0] if desc else first >= values[0], sa.or_(*terms))
+
+
+def paginate_keyset(
+    session: Session, model: Any, where: list[Any], q: ListQuery, order_by: list[Any]
+) -> tuple[list[Any], str | None]:
+    """The rows of `model` meeting `where` after the cursor's keys (from the top for an empty cursor)."""
+    keys = [_key(o) for o in order_by]
+    keyed = select(model, *(expr.label(f"_k{i}") for i, (expr, _) in enumerate(keys))).where(*where)
+    if q.cursor:
+        keyed = keyed.where(_after(keys, _decode(q.cursor, len(keys))))
+    rows = list(session.exec(keyed.order_by(*order_by).limit(q.page_size + 1)).all())
+    more = len(rows) > q.page_size
+    rows = rows[: q.page_size]
+    next_cursor = _encode(list(rows[-1][1:])) if more and rows else None
+    return [r[0] for r in rows], next_cursor
 
 
 _LIKE_ESCAPE = "!"

@@ -100,5 +100,8 @@ def reviewed_table_args(table: str, *extra: object) -> tuple[object, ...]:
         sa.UniqueConstraint("city_code", "source_id"),
         sa.Index(f"ix_{table}_public", "verification", "publication", "published_at"),
         sa.Index(f"ix_{table}_city_public", "city_code", "verification", "publication", "published_at"),
+        # The "popular" sort, overall and per city: the first page is read off the index, not sorted.
+        sa.Index(f"ix_{table}_popular", "verification", "publication", "view_count", "id"),
+        sa.Index(f"ix_{table}_city_popular", "city_code", "verification", "publication", "view_count", "id"),
         *extra,
     )

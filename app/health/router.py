@@ -3,8 +3,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import text
 
+from app.core.config import SettingsDep
 from app.core.db import SessionDep
 from app.core.errors import Unavailable
+from app.core.redis import redis_reachable
 
 router = APIRouter(tags=["health"])
 
@@ -16,10 +18,12 @@ def alive() -> dict[str, str]:
 
 
 @router.get("/readyz", operation_id="health_ready", summary="就绪检查")
-def ready(session: SessionDep) -> dict[str, str]:
-    """数据库可达时返回 ok。"""
+def ready(session: SessionDep, settings: SettingsDep) -> dict[str, str]:
+    """数据库与（已配置时）Redis 均可达时返回 ok。"""
     try:
         session.exec(text("SELECT 1"))  # type: ignore[call-overload]
     except Exception as exc:
         raise Unavailable("数据库不可用", code="database_unavailable") from exc
+    if not redis_reachable(settings):
+        raise Unavailable("Redis 不可用", code="redis_unavailable")
     return {"status": "ok"}

@@ -6,13 +6,14 @@ from fastapi import Depends
 from sqlmodel import select
 
 from app.core.db import SessionDep
-from app.core.errors import Forbidden
+from app.core.errors import Forbidden, raises
 from app.core.models import Verification
 from app.members.dependencies import CurrentMember
 from app.members.models import OrgMembership
 from app.orgs.models import Organization
 
 
+@raises(403)
 def get_acting_org(member: CurrentMember, session: SessionDep) -> Organization:
     """The verified organisation the member acts for: required for 发榜, 揭榜 and every other posting."""
     if member.acting_org_id is None:

@@ -32,3 +32,34 @@ class Organization(SQLModel, table=True):
     intro: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Who registered it (a member) and which staff user last verified or rejected it, when.
+    # Plain ids without foreign keys: adding those would rebuild the organization table on SQLite.
+    created_by: int | None = Field(default=None)  # member id
+    reviewed_by: int | None = Field(default=None)  # staff_user id
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ClaimStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class OrgClaim(SQLModel, table=True):
+    """A member asks to join an organisation that is already registered; staff approve or reject it."""
+
+    __tablename__ = "org_claim"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "org_id"),
+        sa.Index("ix_org_claim_status", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    org_id: int = Field(foreign_key="organization.id", index=True)
+    status: str = Field(default=ClaimStatus.pending, sa_type=sa.String(16))
+    note: str = Field(default="", max_length=500)
+    reject_reason: str | None = Field(default=None, max_length=500)
+    reviewed_by: int | None = Field(default=None, foreign_key="staff_user.id")
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

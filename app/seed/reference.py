@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.cities.models import City, JumpType
-from app.taxonomy.models import Chain, ChainNode, ChainStage, Industry
+from app.taxonomy.models import Chain, ChainLink, ChainNode, ChainStage, Industry
 
 # GCJ-02 centres (the datum of WeChat's <map>) and generous boxes around each city's administrative area.
 CITIES: list[dict[str, Any]] = [
@@ -255,6 +255,93 @@ CHAINS: list[dict[str, Any]] = [
 ]
 
 
+# 产业链上下游: (upstream node, downstream node, what flows), by "chain:node name"; within a chain and across chains.
+CHAIN_LINKS: list[tuple[str, str, str]] = [
+    ("new_energy:锂电材料", "new_energy:电芯与电池包", "正负极与电解液"),
+    ("new_energy:光伏硅料", "new_energy:光伏组件", "硅片与电池片"),
+    ("new_energy:电芯与电池包", "new_energy:储能系统", "电芯"),
+    ("new_energy:电芯与电池包", "new_energy:充换电与新能源汽车", "动力电池"),
+    ("new_energy:光伏组件", "new_energy:储能系统", "光储一体"),
+    ("new_energy:氢燃料电池", "new_energy:充换电与新能源汽车", "燃料电池系统"),
+    ("new_material:基础化工原料", "new_material:高性能聚烯烃", "单体"),
+    ("new_material:催化剂", "new_material:高性能聚烯烃", "聚合催化剂"),
+    ("new_material:基础化工原料", "new_material:复合材料", "树脂"),
+    ("new_material:高性能聚烯烃", "new_material:新材料应用验证", "材料样品"),
+    ("new_material:石墨烯与碳材料", "new_material:复合材料", "增强填料"),
+    ("new_material:复合材料", "new_material:新材料应用验证", "构件"),
+    ("new_material:石墨烯与碳材料", "new_energy:锂电材料", "导电剂与负极"),
+    ("new_material:高性能聚烯烃", "new_energy:锂电材料", "隔膜基料"),
+    ("forensics:检测试剂与仪器", "forensics:物证鉴定技术", "试剂与仪器"),
+    ("forensics:物证鉴定技术", "forensics:鉴定服务", "鉴定方法"),
+    ("forensics:电子数据取证", "forensics:鉴定服务", "取证工具"),
+    ("robotics:减速器与伺服电机", "robotics:工业机器人本体", "核心零部件"),
+    ("robotics:控制器与传感器", "robotics:工业机器人本体", "控制系统"),
+    ("robotics:控制器与传感器", "robotics:服务与特种机器人", "感知与控制"),
+    ("robotics:工业机器人本体", "robotics:智能制造系统集成", "机器人整机"),
+    ("robotics:服务与特种机器人", "robotics:智能制造系统集成", "特种作业"),
+    ("geo_info:测绘与定位装备", "geo_info:遥感与数据处理", "观测数据"),
+    ("geo_info:遥感与数据处理", "geo_info:三维建模与数字孪生", "处理后数据"),
+    ("geo_info:三维建模与数字孪生", "geo_info:空间信息应用服务", "三维模型"),
+    ("geo_info:遥感与数据处理", "geo_info:空间信息应用服务", "专题数据"),
+    ("ic:半导体材料与装备", "ic:晶圆制造", "材料与设备"),
+    ("ic:芯片设计", "ic:晶圆制造", "版图"),
+    ("ic:晶圆制造", "ic:封装测试", "晶圆"),
+    ("ic:封装测试", "robotics:控制器与传感器", "芯片"),
+    ("ic:封装测试", "new_energy:储能系统", "电源管理芯片"),
+    ("biomed:原料药与试剂", "biomed:创新药研发", "原料与试剂"),
+    ("biomed:创新药研发", "biomed:临床与医药服务", "候选药物"),
+    ("biomed:医疗器械", "biomed:临床与医药服务", "器械"),
+    ("forensics:检测试剂与仪器", "biomed:临床与医药服务", "检测试剂"),
+]
+
+
+# Words that place a text on a chain node (besides the node's own name), for matching: "chain:node name" → terms.
+NODE_TERMS: dict[str, list[str]] = {
+    "new_energy:锂电材料": ["正极", "负极", "电解液", "隔膜", "锂电材料", "硅碳", "磷酸铁锂", "三元材料", "固态电解质"],
+    "new_energy:光伏硅料": ["多晶硅", "硅片", "单晶硅", "硅料"],
+    "new_energy:电芯与电池包": ["电芯", "电池包", "动力电池", "固态电池", "钠离子电池", "电池管理", "热失控"],
+    "new_energy:光伏组件": ["光伏组件", "钙钛矿", "异质结", "太阳能电池", "叠层电池"],
+    "new_energy:氢燃料电池": ["燃料电池", "氢能", "电堆", "质子交换膜", "制氢"],
+    "new_energy:储能系统": ["储能", "储能电站", "电网调峰", "液流电池"],
+    "new_energy:充换电与新能源汽车": ["充电桩", "换电", "新能源汽车", "电驱", "快充"],
+    "new_material:基础化工原料": ["单体", "乙烯", "丙烯", "化工原料"],
+    "new_material:催化剂": ["催化剂", "催化", "茂金属", "分子筛"],
+    "new_material:高性能聚烯烃": ["聚烯烃", "聚乙烯", "聚丙烯", "poe", "超高分子量"],
+    "new_material:石墨烯与碳材料": ["石墨烯", "碳纤维", "碳纳米管", "导热膜", "碳材料"],
+    "new_material:复合材料": ["复合材料", "树脂基", "预浸料", "轻量化"],
+    "new_material:新材料应用验证": ["应用验证", "性能评价", "首批次", "材料测试"],
+    "forensics:检测试剂与仪器": ["检测试剂", "质谱", "色谱", "试剂盒", "检测仪器"],
+    "forensics:物证鉴定技术": ["物证", "dna", "痕迹", "毒物", "法医"],
+    "forensics:电子数据取证": ["电子数据", "取证", "数据恢复", "手机取证"],
+    "forensics:鉴定服务": ["司法鉴定", "鉴定机构", "鉴定服务"],
+    "robotics:减速器与伺服电机": ["减速器", "伺服", "电机", "谐波", "rv减速"],
+    "robotics:控制器与传感器": ["控制器", "传感器", "力矩传感", "视觉传感", "编码器"],
+    "robotics:工业机器人本体": ["工业机器人", "机械臂", "协作机器人", "焊接机器人"],
+    "robotics:服务与特种机器人": ["服务机器人", "特种机器人", "巡检机器人", "水下机器人", "四足"],
+    "robotics:智能制造系统集成": ["系统集成", "智能产线", "数字化车间", "柔性制造"],
+    "geo_info:测绘与定位装备": ["测绘装备", "北斗", "定位", "激光雷达", "gnss"],
+    "geo_info:遥感与数据处理": ["遥感", "影像", "卫星", "点云", "数据处理"],
+    "geo_info:三维建模与数字孪生": ["三维建模", "数字孪生", "实景三维", "bim"],
+    "geo_info:空间信息应用服务": ["空间信息", "地理信息服务", "gis", "智慧城市"],
+    "ic:半导体材料与装备": ["光刻胶", "靶材", "刻蚀", "半导体材料", "外延", "碳化硅", "sic", "氮化镓", "gan"],
+    "ic:芯片设计": ["芯片设计", "eda", "soc", "射频芯片", "毫米波", "28ghz", "5g"],
+    "ic:晶圆制造": ["晶圆", "流片", "工艺制程", "代工"],
+    "ic:封装测试": ["封装", "封测", "芯片测试", "先进封装", "失效分析"],
+    "biomed:原料药与试剂": ["原料药", "试剂", "中间体", "培养基"],
+    "biomed:创新药研发": ["创新药", "抗体", "药物筛选", "靶点", "临床前"],
+    "biomed:医疗器械": ["医疗器械", "影像设备", "植入", "体外诊断", "介入"],
+    "biomed:临床与医药服务": ["临床试验", "cro", "医药服务", "临床研究"],
+}
+
+
+def node_code(ref: str) -> str:
+    """ "chain:node name" → the node's code (chain code + its 1-based position)."""
+    chain_code, name = ref.split(":", 1)
+    chain = next(c for c in CHAINS if c["code"] == chain_code)
+    position = next(i for i, (_, n) in enumerate(chain["nodes"]) if n == name)
+    return f"{chain_code}.{position + 1}"
+
+
 def city_box(c: dict[str, Any]) -> dict[str, float]:
     dlat, dlng = c["box"]
     return dict(
@@ -310,4 +397,7 @@ def load_reference(session: Session) -> None:
                     sort=j,
                 )
             )
+    session.flush()
+    for up, down, note in CHAIN_LINKS:
+        session.merge(ChainLink(upstream_code=node_code(up), downstream_code=node_code(down), note=note))
     session.flush()

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 
 from app.audit.service import record
 from app.core.db import WriteSessionDep
+from app.core.errors import error_responses
 from app.core.security import bearer_token, client_ip
 from app.staff import service
 from app.staff.dependencies import StaffUser
@@ -12,7 +13,7 @@ from app.staff.schemas import StaffLogin, StaffPublic, StaffToken
 router = APIRouter(prefix="/staff", tags=["staff"])
 
 
-@router.post("/login", operation_id="staff_login", summary="后台登录")
+@router.post("/login", operation_id="staff_login", summary="后台登录", responses=error_responses(401, 423))
 def login(body: StaffLogin, request: Request, session: WriteSessionDep) -> StaffToken:
     """工作人员用户名、密码（管理员另需动态口令）登录；连续 5 次失败锁定 15 分钟。"""
     try:

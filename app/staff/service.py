@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 import sqlalchemy as sa
@@ -59,11 +59,40 @@ def create_staff(
 
 
 def authenticate(session: Session, username: str, password: str, totp: str | None) -> StaffUser:
+    """Password and, where the account has one, the TOTP code in one step (the API's login)."""
+    user = check_password(session, username, password, complete=False)
+    if user.totp_secret:
+        return check_totp(session, user, totp)
+    return _login_succeeded(session, user)
+
+
+def check_password(session: Session, username: str, password: str, *, complete: bool = True) -> StaffUser:
+    """First factor. With `complete` a user without TOTP is logged in; one with TOTP still owes `check_totp`."""
     now = utcnow()
     user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
     if user is None or not user.active:
         password_hash.verify(password, _DUMMY_HASH)
         raise LoginFailed()
+    _refuse_locked(user, now)
+    if not password_hash.verify(password, user.password_hash):
+        _count_failure(session, user)
+        raise LoginFailed()
+    if complete and not user.totp_secret:
+        return _login_succeeded(session, user)
+    return user
+
+
+def check_totp(session: Session, user: StaffUser, totp: str | None) -> StaffUser:
+    """Second factor, after `check_password`: a wrong code counts towards the same lockout as a wrong password."""
+    _refuse_locked(user, utcnow())
+    ok = bool(user.totp_secret) and bool(totp) and pyotp.TOTP(user.totp_secret or "").verify(totp or "", valid_window=1)
+    if not ok:
+        _count_failure(session, user)
+        raise LoginFailed()
+    return _login_succeeded(session, user)
+
+
+def _refuse_locked(user: StaffUser, now: datetime) -> None:
     if user.locked_until and user.locked_until > now:
         raise AppError(
             "登录失败次数过多，账号已锁定 15 分钟",
@@ -71,25 +100,25 @@ def authenticate(session: Session, username: str, password: str, totp: str | Non
             status_code=423,
             detail={"locked_until": user.locked_until.isoformat()},
         )
-    ok = password_hash.verify(password, user.password_hash)
-    if ok and user.totp_secret:
-        ok = bool(totp) and pyotp.TOTP(user.totp_secret).verify(totp or "", valid_window=1)
-    if not ok:
-        # One conditional UPDATE: concurrent failures all count, and the fifth one locks.
-        session.exec(
-            sa.update(StaffUser)
-            .where(col(StaffUser.id) == user.id)
-            .values(
-                failed_logins=StaffUser.failed_logins + 1,
-                locked_until=sa.case(
-                    (col(StaffUser.failed_logins) + 1 >= MAX_FAILED_LOGINS, now + LOCKOUT), else_=None
-                ),
-            )
+
+
+def _count_failure(session: Session, user: StaffUser) -> None:
+    # One conditional UPDATE: concurrent failures all count, and the fifth one locks.
+    now = utcnow()
+    session.exec(
+        sa.update(StaffUser)
+        .where(col(StaffUser.id) == user.id)
+        .values(
+            failed_logins=StaffUser.failed_logins + 1,
+            locked_until=sa.case((col(StaffUser.failed_logins) + 1 >= MAX_FAILED_LOGINS, now + LOCKOUT), else_=None),
         )
-        raise LoginFailed()
+    )
+
+
+def _login_succeeded(session: Session, user: StaffUser) -> StaffUser:
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     session.add(user)
     return user
 

@@ -35,3 +35,13 @@ class ChainNode(SQLModel, table=True):
     name: str = Field(max_length=32)
     stage: str = Field(sa_type=sa.String(16))
     sort: int = Field(default=0)
+
+
+class ChainLink(SQLModel, table=True):
+    """产业链上下游: `upstream_code` supplies `downstream_code` (within one chain or across two)."""
+
+    __tablename__ = "chain_link"
+
+    upstream_code: str = Field(foreign_key="chainnode.code", primary_key=True, max_length=48)
+    downstream_code: str = Field(foreign_key="chainnode.code", primary_key=True, max_length=48, index=True)
+    note: str = Field(default="", max_length=64)  # what flows: 正极材料、晶圆 ...

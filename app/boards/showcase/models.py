@@ -49,6 +49,8 @@ class Achievement(ReviewedRecord, table=True):
     media: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON)
     contact_name: str = Field(default="", max_length=32)
     contact_phone: str = Field(default="", max_length=32)
+    # Upload ids of attached documents (the uploads module resolves them).
+    attachments: list[str] = Field(default_factory=list, sa_type=sa.JSON)
 
 
 class Event(ReviewedRecord, table=True):

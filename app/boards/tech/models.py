@@ -18,6 +18,8 @@ class TechManager(ReviewedRecord, table=True):
     bio: str = Field(default="", sa_type=sa.Text)
     completed_count: int = Field(default=0)
     contact_phone: str = Field(default="", max_length=32)
+    # The member whose application this profile is (None for profiles that staff or bureaus entered).
+    member_id: int | None = Field(default=None, foreign_key="member.id", unique=True)
 
 
 class Alliance(ReviewedRecord, table=True):

@@ -1,0 +1,5 @@
+import sys
+
+from app.bureaus.cli import main
+
+sys.exit(main())

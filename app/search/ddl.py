@@ -1,0 +1,78 @@
+"""Dialect-specific full-text DDL of the search index, used by the migration and by nothing else.
+
+- SQLite: `search_fts`, an FTS5 table over `search_doc`'s token columns (external content, so the text is stored
+  once), kept in step by three triggers. `unicode61` splits the pre-tokenised words on spaces; `tokenchars '_.'`
+  keeps filter tags such as `n_new_energy.3` whole.
+- PostgreSQL: a generated `tsv` column built with `array_to_tsvector` (no text-search parser, so it does not depend
+  on the database's locale) and a GIN index on it.
+
+These objects are not part of the SQLModel metadata; `include_name` hides them from Alembic's model comparison
+(autogenerate and tests/test_migrations.py), FTS5's shadow tables included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FTS_TABLE = "search_fts"
+TSV_COLUMN = "tsv"
+TSV_INDEX = "ix_search_doc_tsv"
+
+# Only the constants above are spliced into the DDL (nosec B608): nothing here comes from a request.
+SQLITE_UP = [
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title_tokens, body_tokens, tags, "
+    "content='search_doc', content_rowid='id', tokenize=\"unicode61 remove_diacritics 0 tokenchars '_.'\", "
+    "detail=column)",
+    f"CREATE TRIGGER search_doc_fts_ai AFTER INSERT ON search_doc BEGIN "  # nosec B608
+    f"INSERT INTO {FTS_TABLE}(rowid, title_tokens, body_tokens, tags) "
+    "VALUES (new.id, new.title_tokens, new.body_tokens, new.tags); END",
+    f"CREATE TRIGGER search_doc_fts_ad AFTER DELETE ON search_doc BEGIN "  # nosec B608
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_tokens, body_tokens, tags) "
+    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.tags); END",
+    f"CREATE TRIGGER search_doc_fts_au AFTER UPDATE ON search_doc BEGIN "  # nosec B608
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_tokens, body_tokens, tags) "
+    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.tags); "
+    f"INSERT INTO {FTS_TABLE}(rowid, title_tokens, body_tokens, tags) "
+    "VALUES (new.id, new.title_tokens, new.body_tokens, new.tags); END",
+]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS search_doc_fts_au",
+    "DROP TRIGGER IF EXISTS search_doc_fts_ad",
+    "DROP TRIGGER IF EXISTS search_doc_fts_ai",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+
+POSTGRES_UP = [
+    f"ALTER TABLE search_doc ADD COLUMN {TSV_COLUMN} tsvector GENERATED ALWAYS AS "
+    "(array_to_tsvector(array_remove(string_to_array("
+    "title_tokens || ' ' || body_tokens || ' ' || tags, ' '), ''))) STORED",
+    f"CREATE INDEX {TSV_INDEX} ON search_doc USING gin ({TSV_COLUMN})",
+    # The planner needs to know how common each word is to choose between the GIN index and a backward walk of
+    # the primary key; the default statistics target keeps too few of them for a vocabulary of bigrams.
+    f"ALTER TABLE search_doc ALTER COLUMN {TSV_COLUMN} SET STATISTICS 1000",
+]
+POSTGRES_DOWN = [
+    f"DROP INDEX IF EXISTS {TSV_INDEX}",
+    f"ALTER TABLE search_doc DROP COLUMN IF EXISTS {TSV_COLUMN}",
+]
+
+
+def upgrade_statements(dialect: str) -> list[str]:
+    return SQLITE_UP if dialect == "sqlite" else POSTGRES_UP if dialect == "postgresql" else []
+
+
+def downgrade_statements(dialect: str) -> list[str]:
+    return SQLITE_DOWN if dialect == "sqlite" else POSTGRES_DOWN if dialect == "postgresql" else []
+
+
+def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """Alembic `include_name` hook: leave the full-text objects above out of the model comparison."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not (name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_"))
+    if type_ == "column":
+        return not (parent_names.get("table_name") == "search_doc" and name == TSV_COLUMN)
+    if type_ == "index":
+        return name != TSV_INDEX
+    return True

@@ -1,0 +1,79 @@
+"""The benchmark database: BENCH_ROWS synthetic records plus the demo data, made once and reused."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from app.core.db import make_engine
+from app.seed.demo import load_demo
+from app.seed.reference import load_reference
+from app.seed.synthetic import WEIGHTS, generate, tname
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def database_url(kind: str, rows: int) -> str:
+    """SQLite: a file under bench/results/; PostgreSQL: BENCH_PG_URL's database with the row count appended."""
+    if kind == "sqlite":
+        return f"sqlite:///{RESULTS / f'bench_{rows}.db'}"
+    base = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/market_bench")
+    url = make_url(base)
+    return url.set(database=f"{url.database}_{rows}").render_as_string(hide_password=False)
+
+
+def _create_pg(url: str) -> None:
+    target = make_url(url)
+    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}).first()
+        if not exists:
+            conn.execute(
+                text(
+                    f"CREATE DATABASE \"{target.database}\" TEMPLATE template0 ENCODING 'UTF8' "
+                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+                )
+            )
+    admin.dispose()
+
+
+def board_rows(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return sum(int(conn.execute(text(f'SELECT count(*) FROM "{tname(m)}"')).scalar_one()) for m in WEIGHTS)
+
+
+def prepare(kind: str, rows: int, say: bool = True) -> tuple[str, Engine]:
+    """Migrates, loads reference and demo data and tops the board tables up to `rows` synthetic records."""
+    from alembic import command
+    from alembic.config import Config
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    url = database_url(kind, rows)
+    if kind != "sqlite":
+        _create_pg(url)
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["database_url"] = url
+    command.upgrade(cfg, "head")
+    engine = make_engine(url)
+    with Session(engine.execution_options(sqlite_write=True)) as s:
+        load_reference(s)
+        load_demo(s)
+        s.commit()
+    have = board_rows(engine)
+    if have < rows:
+        if say:
+            print(
+                f"generating {rows - have:,d} synthetic records into {make_url(url).render_as_string()} …", flush=True
+            )
+        t0 = time.perf_counter()
+        generate(engine, rows - have, quiet=not say)
+        if say:
+            print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
+    return url, engine

@@ -1,0 +1,207 @@
+"""City scoping matrix: a city admin of 南京 never lists, reads, exports or changes 苏州's rows, on any console page.
+
+`test_every_console_route_is_in_the_matrix` fails when a console route is added without a line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import BytesIO
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from app.admin.registry import BY_KEY
+from app.audit.models import AuditLog
+from app.audit.service import record
+from app.core.models import Publication, Verification
+from app.home.models import Banner
+from app.staff.models import StaffRole
+from tests import factories as fx
+from tests.admin_support import BUILDERS, Console, login, staff
+
+OTHER = "suzhou"
+OWN = "nanjing"
+
+# Every console route (method, path) and the test below that proves it scoped; "public" needs no login.
+MATRIX: dict[tuple[str, str], str] = {
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("GET", "/login/totp"): "public",
+    ("POST", "/login/totp"): "public",
+    ("GET", "/login/enrol"): "public",
+    ("POST", "/login/enrol"): "public",
+    ("POST", "/logout"): "own session only",
+    ("GET", "/"): "test_dashboard_and_queues",
+    ("GET", "/static/admin.js"): "public",
+    ("GET", "/review"): "test_dashboard_and_queues",
+    ("GET", "/review/records/{key}"): "test_board_records",
+    ("POST", "/review/records/{key}"): "test_board_records",
+    ("GET", "/review/orgs"): "test_admin_console.py::TestOrgQueue",
+    ("POST", "/review/orgs"): "test_admin_console.py::TestOrgQueue",
+    ("GET", "/review/claims"): "test_claims",
+    ("POST", "/review/claims"): "test_claims",
+    ("GET", "/boards"): "no rows",
+    ("GET", "/boards/{key}"): "test_board_records",
+    ("GET", "/boards/{key}/new"): "no rows",
+    ("POST", "/boards/{key}/new"): "test_new_record_lands_in_own_city",
+    ("POST", "/boards/{key}/publication"): "test_board_records",
+    ("GET", "/boards/{key}/{record_id}"): "test_board_records",
+    ("POST", "/boards/{key}/{record_id}"): "test_board_records",
+    ("GET", "/banners"): "test_banners",
+    ("GET", "/banners/new"): "no rows",
+    ("POST", "/banners/new"): "test_banners",
+    ("GET", "/banners/{banner_id}"): "test_banners",
+    ("POST", "/banners/{banner_id}"): "test_banners",
+    ("POST", "/banners/{banner_id}/active"): "test_banners",
+    ("GET", "/exports"): "test_exports",
+    ("GET", "/exports/download"): "test_exports",
+    ("GET", "/stats"): "test_stats",
+    ("GET", "/audit"): "test_audit",
+}
+
+
+@pytest.fixture()
+def clients() -> Iterator[list[TestClient]]:
+    made: list[TestClient] = []
+    yield made
+    for c in made:
+        c.close()
+
+
+@pytest.fixture()
+def own(app: FastAPI, session: Session, clients: list[TestClient]) -> Console:
+    return login(app, staff(session, "nj-city-admin", StaffRole.city_admin, OWN), clients)
+
+
+def _snapshot(row: Any) -> dict[str, Any]:
+    return {k: v for k, v in row.model_dump().items() if k not in ("updated_at",)}
+
+
+def test_every_console_route_is_in_the_matrix(app: FastAPI) -> None:
+    admin = next(r.app for r in app.routes if getattr(r, "path", "") == "/admin")  # the mounted console
+    routes = {(m, r.path) for r in admin.routes if isinstance(r, APIRoute) for m in r.methods if m not in ("HEAD",)}
+    assert routes - set(MATRIX) == set(), "console routes without a city-scoping test"
+
+
+@pytest.mark.parametrize("key", sorted(BUILDERS))
+def test_board_records(own: Console, session: Session, key: str) -> None:
+    entry = BY_KEY[key]
+    other = BUILDERS[key](session, city_code=OTHER, verification=Verification.pending)
+    mine = BUILDERS[key](session, city_code=OWN, verification=Verification.pending)
+    before = _snapshot(other)
+    link = f'/admin/boards/{key}/{other.id}"'
+    # lists: the editor's, filtered by the other city too, and the review queue
+    for url in (
+        f"/admin/boards/{key}",
+        f"/admin/boards/{key}?city={OTHER}",
+        f"/admin/review/records/{key}",
+        f"/admin/review/records/{key}?city={OTHER}",
+    ):
+        r = own.get(url)
+        assert r.status_code == 200, url
+        assert link not in r.text, url
+    assert f'/admin/boards/{key}/{mine.id}"' in own.get(f"/admin/boards/{key}").text
+    # read
+    assert own.get(f"/admin/boards/{key}/{other.id}").status_code == 404
+    # change: edit, publish/unpublish, approve, reject
+    assert own.post(f"/admin/boards/{key}/{other.id}", {entry.title: "改了别的城市"}).status_code == 404
+    own.post(f"/admin/boards/{key}/publication", {"action": "unpublish", "ids": [other.id]})
+    own.post(f"/admin/review/records/{key}", {"action": "approve", "ids": [other.id]})
+    own.post(f"/admin/review/records/{key}", {"action": "reject", "ids": [other.id], "reason": "越权"})
+    session.refresh(other)
+    assert _snapshot(other) == before
+    assert other.publication == Publication.published and other.verification == Verification.pending
+    # ... while the same requests do change the own city's record
+    own.post(f"/admin/review/records/{key}", {"action": "approve", "ids": [mine.id]})
+    session.refresh(mine)
+    assert mine.verification == Verification.verified
+
+
+def test_new_record_lands_in_own_city(own: Console, session: Session) -> None:
+    from app.boards.policy.models import Policy
+
+    r = own.post(
+        "/admin/boards/policy/new",
+        {"title": "越权新建", "issuer": "某局", "level": "city", "category": "tax", "city_code": OTHER},
+    )
+    assert r.status_code == 303, r.text
+    assert session.exec(select(Policy).where(Policy.title == "越权新建")).one().city_code == OWN
+
+
+def test_dashboard_and_queues(own: Console, session: Session) -> None:
+    for _ in range(3):
+        fx.policy(session, city_code=OTHER, verification=Verification.pending)
+    assert "<b>3</b>" not in own.get("/admin/review").text
+    assert "政策核验" not in own.get("/admin/").text
+
+
+def test_banners(own: Console, session: Session) -> None:
+    other = fx.add(session, Banner(title="苏州横幅", image_url="https://example.org/s.png", city_code=OTHER))
+    everyone = fx.add(session, Banner(title="全域横幅", image_url="https://example.org/a.png", city_code=None))
+    page = own.get("/admin/banners").text
+    assert "苏州横幅" not in page and "全域横幅" not in page
+    for b in (other, everyone):
+        assert own.get(f"/admin/banners/{b.id}").status_code == 404
+        assert own.post(f"/admin/banners/{b.id}", {"title": "改", "image_url": "x"}).status_code == 404
+        assert own.post(f"/admin/banners/{b.id}/active", {"active": "false"}).status_code == 404
+        session.refresh(b)
+        assert b.active and b.title in ("苏州横幅", "全域横幅")
+    r = own.post("/admin/banners/new", {"title": "新横幅", "image_url": "https://example.org/n.png", "city_code": ""})
+    assert r.status_code == 303
+    assert session.exec(select(Banner).where(Banner.title == "新横幅")).one().city_code == OWN
+
+
+def test_exports(own: Console, session: Session) -> None:
+    fx.resource(session, city_code=OTHER, name="苏州的资源")
+    fx.resource(session, city_code=OWN, name="南京的资源")
+    fx.cooperation_item(session, city_code=OTHER, title="苏州的合作")
+    for params in ({"list": "all"}, {"list": "all", "city": OTHER}, {"list": "resources", "city": OTHER}):
+        r = own.get("/admin/exports/download", params=params)
+        assert r.status_code == 200, r.text
+        wb = load_workbook(BytesIO(r.content))
+        cells = {str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row}
+        assert "苏州的资源" not in cells and "苏州的合作" not in cells
+        assert "苏州" not in {row[1] for ws in wb.worksheets for row in ws.iter_rows(min_row=2, values_only=True)}
+    page = own.get("/admin/exports").text
+    assert "全部城市" not in page.split("<main>")[1]
+
+
+def test_stats(own: Console, session: Session) -> None:
+    for _ in range(4):
+        fx.policy(session, city_code=OTHER)
+    fx.policy(session, city_code=OWN)
+    html = own.get("/admin/stats").text
+    row = html.split("<td>政策发布</td>")[1].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in row.split('<td class="num">')[1:]]
+    # columns: putuo nanjing wuxi changzhou suzhou ...
+    assert cells[1] == "1" and cells[4] == "0"
+
+
+def test_audit(own: Console, session: Session) -> None:
+    record(session, actor_type="staff", actor_id="1", city_code=OTHER, action="policy.secret_of_suzhou")
+    record(session, actor_type="staff", actor_id="1", city_code=None, action="system.district_wide")
+    record(session, actor_type="staff", actor_id="1", city_code=OWN, action="policy.of_nanjing")
+    for params in ({}, {"city": OTHER}, {"action": "policy."}):
+        text = own.get("/admin/audit", params=params).text
+        assert "policy.secret_of_suzhou" not in text and "system.district_wide" not in text
+    assert "policy.of_nanjing" in own.get("/admin/audit").text
+    assert session.exec(select(AuditLog).where(AuditLog.action == "policy.secret_of_suzhou")).one()
+
+
+def test_claims(own: Console, session: Session) -> None:
+    from app.orgs.models import ClaimStatus, OrgClaim
+
+    org = fx.organization(session, "苏州某研究院", "12320500MB1XXXXX4E", city_code=OTHER)
+    m, _ = fx.member(session, "o-claimer")
+    claim = fx.add(session, OrgClaim(org_id=org.id, member_id=m.id, note="我是员工"))
+    assert "苏州某研究院" not in own.get("/admin/review/claims").text
+    r = own.post("/admin/review/claims", {"action": "approve", "ids": [claim.id]})
+    assert r.status_code == 303
+    session.refresh(claim)
+    assert claim.status == ClaimStatus.pending

@@ -1,0 +1,143 @@
+"""The search index: tokeniser, and the index staying right on every write path (ORM, bulk statements, raw SQL)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+import app.search  # noqa: F401  (registers the index listeners)
+from app.boards.policy.models import Policy
+from app.boards.resources.models import Resource
+from app.core.models import Publication, Verification
+from app.search.engine import count_matches, match_ids
+from app.search.indexer import index_records, reindex_all, remove_records
+from app.search.models import SearchDoc
+from app.search.tokens import QueryTerm, parse_query, tokenize
+from tests import factories as f
+
+
+def doc_of(session: Session, kind: str, record_id: int) -> SearchDoc | None:
+    stmt = select(SearchDoc).where(SearchDoc.kind == kind, SearchDoc.record_id == record_id)
+    return session.exec(stmt.execution_options(populate_existing=True)).first()
+
+
+def hits(session: Session, q: str, *tags: str) -> set[int]:
+    """Record ids (of any kind) whose index rows match the query."""
+    parsed = parse_query(q)
+    ids = match_ids(session, list(parsed.terms), list(tags), 1000)
+    if not ids:
+        return set()
+    return set(session.exec(select(SearchDoc.record_id).where(col(SearchDoc.id).in_(ids))).all())
+
+
+class TestTokenizer:
+    def test_bigrams_last_unigram_and_ascii(self) -> None:
+        assert tokenize("石墨烯导热膜") == ["石墨", "墨烯", "烯导", "导热", "热膜", "膜"]
+        assert tokenize("SiC 功率器件，28GHz／5G") == ["sic", "功率", "率器", "器件", "件", "28ghz", "5g"]
+        assert tokenize("ＡＢＣ１２３") == ["abc123"]  # full-width letters and digits normalised
+
+    def test_query_terms(self) -> None:
+        assert [t.token for t in parse_query("聚烯烃催化").terms] == ["聚烯", "烯烃", "烃催", "催化"]
+        assert parse_query("烯").terms == (QueryTerm("烯", prefix=True),)
+        assert [t.token for t in parse_query(" SiC  电池 ").terms] == ["sic", "电池"]
+        assert parse_query("!!！？ ").empty
+
+
+class TestIndexWritePaths:
+    def test_orm_insert_update_and_delete(self, session: Session) -> None:
+        p = f.policy(session, title="石墨烯导热膜产业化专项资助")
+        doc = doc_of(session, "policy", p.id)
+        assert doc is not None and doc.board == "policy" and "c_putuo" in doc.tags.split()
+        assert p.id in hits(session, "墨烯")
+        first_id = doc.id
+
+        p.title = "钙钛矿叠层电池中试支持"
+        session.add(p)
+        session.flush()
+        doc = doc_of(session, "policy", p.id)
+        assert doc is not None and doc.id > first_id  # re-indexed as the freshest row
+        assert p.id in hits(session, "钙钛矿") and p.id not in hits(session, "墨烯")
+
+        session.delete(p)
+        session.flush()
+        assert doc_of(session, "policy", p.id) is None
+        assert p.id not in hits(session, "钙钛矿")
+
+    def test_not_public_is_not_indexed(self, session: Session) -> None:
+        p = f.policy(session, title="芯片流片补贴", verification=Verification.pending)
+        assert doc_of(session, "policy", p.id) is None
+        p.verification = Verification.verified
+        session.add(p)
+        session.flush()
+        assert doc_of(session, "policy", p.id) is not None
+        p.publication = Publication.unpublished
+        session.add(p)
+        session.flush()
+        assert doc_of(session, "policy", p.id) is None
+
+    def test_bulk_update_statement_reindexes(self, session: Session) -> None:
+        p = f.policy(session, title="聚烯烃催化剂首台套奖励")
+        assert doc_of(session, "policy", p.id) is not None
+        session.execute(
+            sa.update(Policy)
+            .where(Policy.id == p.id, Policy.verification == Verification.verified)
+            .values(verification=Verification.rejected)
+        )
+        assert doc_of(session, "policy", p.id) is None
+        session.execute(sa.update(Policy).where(Policy.id == p.id).values(verification=Verification.verified))
+        assert p.id in hits(session, "聚烯烃催化")
+
+    def test_counter_update_does_not_reindex(self, session: Session) -> None:
+        p = f.policy(session, title="检测服务券")
+        before = doc_of(session, "policy", p.id)
+        assert before is not None
+        session.execute(sa.update(Policy).where(Policy.id == p.id).values(view_count=Policy.view_count + 1))
+        after = doc_of(session, "policy", p.id)
+        assert after is not None and after.id == before.id
+
+    def test_bulk_delete_statement_removes(self, session: Session) -> None:
+        r = f.resource(session, name="SiC 外延检测平台")
+        assert r.id in hits(session, "SiC")
+        session.execute(sa.delete(Resource).where(Resource.id == r.id))
+        assert doc_of(session, "resource", r.id) is None
+
+    def test_raw_sql_writers_call_index_records(self, session: Session) -> None:
+        r = f.resource(session, name="毫米波暗室")
+        session.execute(sa.text("UPDATE resource SET name = '28GHz 毫米波暗室' WHERE id = :id"), {"id": r.id})
+        assert r.id not in hits(session, "28GHz")  # the index cannot see raw SQL …
+        assert index_records(session, Resource, [r.id]) == 2  # … until the writer tells it (old row out, new in)
+        assert r.id in hits(session, "28GHz")
+        assert index_records(session, Resource, [r.id]) == 0  # unchanged: nothing rewritten
+        session.execute(sa.text("DELETE FROM resource WHERE id = :id"), {"id": r.id})
+        assert remove_records(session, Resource, [r.id]) == 1
+        assert doc_of(session, "resource", r.id) is None
+
+    def test_reindex_rebuilds_in_order_of_freshness(self, session: Session) -> None:
+        from datetime import timedelta
+
+        from app.core.models import utcnow
+
+        old = f.policy(session, title="5G 应用示范老政策", published_at=utcnow() - timedelta(days=30))
+        new = f.resource(session, name="5G 联合实验室", published_at=utcnow() - timedelta(days=1))
+        session.execute(sa.text("DELETE FROM search_doc"))
+        assert hits(session, "5G") == set()
+        assert reindex_all(session) >= 2
+        new_doc, old_doc = doc_of(session, "resource", new.id), doc_of(session, "policy", old.id)
+        assert new_doc is not None and old_doc is not None and new_doc.id > old_doc.id
+        assert {old.id, new.id} <= hits(session, "5G")
+
+
+class TestMatching:
+    def test_terms_and_tags(self, session: Session) -> None:
+        a = f.policy(session, title="动力电池回收利用", city_code="changzhou")
+        b = f.policy(session, title="电池检测公共服务平台", city_code="nanjing")
+        c = f.policy(session, title="芯片设计人才", city_code="nanjing")
+        assert {a.id, b.id} <= hits(session, "电池")
+        assert c.id not in hits(session, "电池")
+        assert hits(session, "电池", "c_nanjing") & {a.id, b.id, c.id} == {b.id}
+        assert b.id in hits(session, "检测")
+        assert c.id in hits(session, "片")  # a lone 汉字 as a prefix …
+        assert c.id in hits(session, "计")  # … also at the end of a run
+        terms = list(parse_query("电池").terms)
+        assert count_matches(session, terms, ["c_changzhou"], 1000) >= 1
+        assert count_matches(session, terms, [], 1) == 1  # bounded
