@@ -2,8 +2,7 @@
 path, and every request body it builds validates against the operation's schema.
 
 The stub's own code (miniprogram_stub/tests/tools/request-samples.js, run by Node) lists the operations and builds
-the bodies with the pages' functions, so this fails when either side drifts. Operations marked `pending` in the
-stub's routes are being built on another branch: they are checked as soon as the spec has them.
+the bodies with the pages' functions, so this fails when either side drifts.
 """
 
 from __future__ import annotations
@@ -60,8 +59,7 @@ class TestStubRoutes:
         problems = []
         for name, route in stub["routes"].items():
             if name not in OPERATIONS:
-                if not route.get("pending"):
-                    problems.append(f"{name}: not in openapi/openapi.json")
+                problems.append(f"{name}: not in openapi/openapi.json")
                 continue
             method, path, _ = OPERATIONS[name]
             if (route["method"], route["path"]) != (method, path):
@@ -72,26 +70,9 @@ class TestStubRoutes:
         assert sorted(set(stub["called"]) - set(stub["routes"])) == []
         assert stub["direct_requests"] == [], "only utils/client.js may call wx.request / wx.uploadFile"
 
-    def test_routes_of_landed_domains_are_never_pending(self, stub: dict[str, Any]) -> None:
-        """`pending` is only for what other branches are building, never a way to hide a broken call."""
-        landed = (
-            "/api/v1/home",
-            "/api/v1/cities",
-            "/api/v1/dictionaries",
-            "/api/v1/uploads",
-            "/api/v1/policy/",
-            "/api/v1/resources/",
-            "/api/v1/tech/",
-            "/api/v1/finance/",
-            "/api/v1/talent/",
-            "/api/v1/showcase/",
-            "/api/v1/cooperation/",
-            "/api/v1/auth/",
-            "/api/v1/me",
-            "/api/v1/orgs",
-        )
-        pending = [n for n, r in stub["routes"].items() if r.get("pending") and r["path"].startswith(landed)]
-        assert pending == []
+    def test_no_route_is_pending(self, stub: dict[str, Any]) -> None:
+        """Every domain has landed: a `pending` mark could only hide a broken call."""
+        assert [n for n, r in stub["routes"].items() if r.get("pending")] == []
 
 
 class TestStubBodies:
@@ -100,9 +81,7 @@ class TestStubBodies:
         problems = []
         for sample in stub["samples"]:
             name = sample["operation"]
-            if name not in OPERATIONS:
-                assert stub["routes"][name].get("pending"), f"{name}: sample for an unknown operation"
-                continue
+            assert name in OPERATIONS, f"{name}: sample for an unknown operation"
             schema = _body_schema(OPERATIONS[name][2], bool(sample.get("multipart")))
             for error in _validator(schema).iter_errors(sample["body"]):
                 problems.append(f"{name}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
