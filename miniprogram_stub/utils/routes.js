@@ -2,7 +2,6 @@
 // that is not listed here, and a contract test checks each entry (method, path, body) against openapi/openapi.json.
 //
 // auth: 'none' (never send the token), 'optional' (send it when logged in), 'required' (log in first).
-// pending: the operation is being built on another branch; the contract test skips it until the spec has it.
 const ROUTES = {
   home_get: { method: 'GET', path: '/api/v1/home', auth: 'optional' },
   dictionary_list: { method: 'GET', path: '/api/v1/dictionaries', auth: 'none' },
