@@ -459,7 +459,7 @@ class TestDemandDetail:
         assert r.status_code == 200, r.text
         for text in (d.title, d.description, d.tech_targets, "仅限高校", "13812345678", "需人工复核", "300 万元"):
             assert text in r.text, text
-        assert 'name="ids" value="%d"' % d.id in r.text and 'value="approve"' in r.text
+        assert f'name="ids" value="{d.id}"' in r.text and 'value="approve"' in r.text
 
     def test_decided_demand_has_no_buttons_and_unknown_is_404(self, district: Console, session: Session) -> None:
         d = fx.demand(session, _poster(session).org)
@@ -536,7 +536,7 @@ def _held_application(session: Session) -> tuple[Poster, Poster, Any, Any]:
 
 class TestApplicationQueue:
     def test_lists_held_applications_only(self, nanjing: Console, session: Session) -> None:
-        poster, solver, demand, held = _held_application(session)
+        _, solver, demand, held = _held_application(session)
         passed = fx.demand_application(session, demand, _poster(session, "suzhou", 3).org, solver.member)
         r = nanjing.get("/admin/review/applications")
         assert r.status_code == 200, r.text

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from app.admin.deps import allowed_city, scope_conds
 from app.admin.registry import Editable
@@ -153,9 +153,7 @@ def review_conds(user: StaffUser, entry: Editable) -> list[Any]:
     return [sa.or_(*either)] if either else [sa.false()]
 
 
-def review_queue(
-    session: Session, user: StaffUser, entry: Editable, city: str, page: int
-) -> tuple[list[Any], int]:
+def review_queue(session: Session, user: StaffUser, entry: Editable, city: str, page: int) -> tuple[list[Any], int]:
     """One page of a table's 核验 queue, oldest first."""
     model = entry.model
     conds = review_conds(user, entry)

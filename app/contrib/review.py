@@ -98,10 +98,7 @@ def review_queue(session: Session, staff: StaffUser, kind: ReviewKind, limit: in
     """The oldest held submissions of one kind in the staff user's city (all cities for district staff)."""
     spec = SPECS[kind]
     rows = session.exec(
-        select(spec.model)
-        .where(*pending_conds(staff, kind))
-        .order_by(col(spec.model.id))
-        .limit(limit)
+        select(spec.model).where(*pending_conds(staff, kind)).order_by(col(spec.model.id)).limit(limit)
     ).all()
     return [
         ReviewItem(

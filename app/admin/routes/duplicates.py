@@ -27,7 +27,10 @@ from app.staff.service import city_scope
 router = APIRouter()
 Reviewer = Annotated[StaffUser, Depends(require(Perm.review))]
 
-REASONS = {DuplicateReason.credit_code.value: "统一社会信用代码相同", DuplicateReason.name_address.value: "名称与地址相同"}
+REASONS = {
+    DuplicateReason.credit_code.value: "统一社会信用代码相同",
+    DuplicateReason.name_address.value: "名称与地址相同",
+}
 KIND_LABELS = {k.value: kind.label for k, kind in KINDS.items()}
 # The console's editor of each pushed kind's table (the flags are about resources today).
 EDITOR_KEYS = {PushKind.resource.value: "resource"}
