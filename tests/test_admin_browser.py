@@ -106,7 +106,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             display_name="普陀管理员",
             totp_secret=secret,
         )
-        pending = fx.policy(s, city_code="wuxi", title="无锡市待核验的推送政策", verification=Verification.pending)
+        pending = fx.policy(
+            s, city_code="wuxi", title="无锡市待核验的推送政策", source="bureau", verification=Verification.pending
+        )
         fx.resource(s, city_code="nanjing", name="南京大学")
         fx.cooperation_item(s, city_code="putuo", title="沿沪宁科创集市联合活动", tense="present")
         s.commit()
@@ -149,6 +151,7 @@ class TestConsoleInBrowser:
         """One test, so that parallel workers never split the steps of one browser session."""
         self.login_with_password_and_totp(page, world)
         self.approve_in_review_queue(page, world)
+        self.approve_demand(page, world)
         self.download_three_lists(page, world)
         self.logout(page, world)
 
@@ -182,6 +185,49 @@ class TestConsoleInBrowser:
         shot(page, "05-approved")
         row = _row(world["url"], "SELECT verification FROM policy WHERE id = :id", id=policy_id)
         assert row[0] == "verified"
+
+    def approve_demand(self, page: Any, world: dict[str, Any]) -> None:
+        """A 榜单 the content check held: found from the overview, read on its own page, approved and published."""
+        from app.core.models import utcnow
+
+        title = "高导热复合材料量产工艺攻关"
+        engine = make_engine(world["url"]).execution_options(sqlite_write=True)
+        try:
+            with Session(engine) as s:
+                org = fx.organization(
+                    s, "无锡某新材料有限公司", fx.credit_code(901, prefix="913202000"), city_code="wuxi"
+                )
+                poster, _ = fx.member(s, "openid-browser-poster", org=org)
+                demand = fx.demand(
+                    s,
+                    org,
+                    title=title,
+                    status="pending_review",
+                    published_at=None,
+                    submitted_at=utcnow(),
+                    content_verdict="review",
+                )
+                s.commit()
+                demand_id, poster_id = demand.id, poster.id
+        finally:
+            engine.dispose()
+        page.goto(world["base"] + "/admin/review")
+        page.click("text=内容检测待复核的榜单")
+        page.wait_for_url("**/admin/review/demands?held=1")
+        assert title in page.content()
+        shot(page, "05a-demand-queue")
+        page.click(f"a[href='/admin/review/demands/{demand_id}']")
+        page.wait_for_url(f"**/admin/review/demands/{demand_id}")
+        assert "需人工复核" in page.content() and "无锡某新材料有限公司" in page.content()
+        shot(page, "05b-demand-detail")
+        page.click("button[value=approve]")
+        page.wait_for_selector(".flash")
+        assert "已通过 1 条" in page.inner_text(".flash")
+        assert title not in page.content()  # out of the queue
+        shot(page, "05c-demand-approved")
+        assert _row(world["url"], "SELECT status FROM demand WHERE id = :id", id=demand_id)[0] == "published"
+        sql = "SELECT count(*) FROM notification WHERE member_id = :m AND kind = 'demand_published'"
+        assert _row(world["url"], sql, m=poster_id)[0] == 1
 
     def download_three_lists(self, page: Any, world: dict[str, Any]) -> None:
         page.goto(world["base"] + "/admin/exports")

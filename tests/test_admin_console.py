@@ -1,9 +1,14 @@
-"""Console pages over the board services: edit, publish, review, banners, export, statistics and the audit log."""
+"""Console pages over the services: edit, publish, review (boards, 揭榜挂帅, duplicates), banners, export, statistics
+and the audit log."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
 from io import BytesIO
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -13,7 +18,9 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
 from app.boards.policy.models import Policy
-from app.core.models import Publication, Verification
+from app.bureaus.models import PushDuplicate
+from app.core.models import Publication, Verification, utcnow
+from app.demands.models import Demand
 from app.home.models import Banner
 from app.notifications.models import Notification
 from app.staff.models import StaffRole
@@ -145,20 +152,61 @@ class TestBoardPublication:
         assert client.get(f"/api/v1/policy/policies/{a.id}").status_code == 404
 
 
-class TestReviewRecords:
-    def test_approve_many_makes_them_public(self, nanjing: Console, session: Session, client: TestClient) -> None:
-        rows = [fx.policy(session, city_code="nanjing", verification=Verification.pending) for _ in range(3)]
-        queue = nanjing.get("/admin/review/records/policy")
-        assert queue.status_code == 200 and all(f'value="{p.id}"' in queue.text for p in rows)
+def _pushed(builder: Any, session: Session, city: str, **kw: Any) -> Any:
+    """A record a bureau pushed that waits for 数据核验 (as app/bureaus/push.py stores it)."""
+    return builder(session, city_code=city, source="bureau", verification=Verification.pending, **kw)
+
+
+class TestReviewRecordsQueue:
+    def test_lists_pushed_and_member_records_that_wait(self, nanjing: Console, session: Session) -> None:
+        pushed = _pushed(fx.achievement, session, "nanjing", title="推送的待核验成果")
+        held = fx.achievement(
+            session, city_code="nanjing", source="member", verification=Verification.pending, title="会员的待复核成果"
+        )
+        withdrawn = _pushed(
+            fx.achievement, session, "nanjing", title="推送后又被下线的成果", publication=Publication.unpublished
+        )
+        staff_made = fx.achievement(session, city_code="nanjing", verification=Verification.pending, title="无主规则")
+        page = nanjing.get("/admin/review/records/achievement")
+        assert page.status_code == 200, page.text
+        assert f'value="{pushed.id}"' in page.text and f'value="{held.id}"' in page.text
+        assert "市局推送" in page.text and "会员" in page.text
+        # no rule decides these: they are not tasks, so they are neither listed nor counted
+        assert f'value="{withdrawn.id}"' not in page.text and f'value="{staff_made.id}"' not in page.text
+        assert _counts(nanjing.get("/admin/review").text)["科技成果核验"] == 2
+
+
+class TestReviewRecordsDecide:
+    def test_approve_many_goes_through_verify_record(
+        self, nanjing: Console, session: Session, client: TestClient
+    ) -> None:
+        rows = [_pushed(fx.policy, session, "nanjing", published_at=None) for _ in range(3)]
         r = nanjing.post("/admin/review/records/policy", {"action": "approve", "ids": [p.id for p in rows[:2]]})
         assert r.status_code == 303, r.text
+        assert "已通过 2 条" in nanjing.client.get(r.headers["location"]).text
         assert client.get(f"/api/v1/policy/policies/{rows[0].id}").status_code == 200
         assert client.get(f"/api/v1/policy/policies/{rows[2].id}").status_code == 404
+        session.refresh(rows[0])
+        assert rows[0].published_at is not None  # verify_record's rule: a verified record has its publication time
+        actions = session.exec(select(AuditLog.action).where(AuditLog.object_id == str(rows[0].id))).all()
+        assert "push.verified" in actions
 
-    def test_reject_needs_a_reason_and_tells_the_owner(self, nanjing: Console, session: Session) -> None:
+    def test_reject_of_a_pushed_record_keeps_the_reason(self, nanjing: Console, session: Session) -> None:
+        p = _pushed(fx.policy, session, "nanjing")
+        r = nanjing.post("/admin/review/records/policy", {"action": "reject", "ids": [p.id], "reason": "文号有误"})
+        assert r.status_code == 303, r.text
+        session.refresh(p)
+        assert p.verification == Verification.rejected and p.reject_reason == "文号有误"
+        assert session.exec(select(AuditLog).where(AuditLog.action == "push.rejected")).one().city_code == "nanjing"
+
+    def test_member_record_goes_through_the_contributions_review_and_tells_the_owner(
+        self, nanjing: Console, session: Session
+    ) -> None:
         org = fx.organization(session, "南京某科技公司", "91320100MA1XXXXX0A", city_code="nanjing")
         owner, _ = fx.member(session, "o-nj-owner", org=org)
-        item = fx.achievement(session, city_code="nanjing", org_id=org.id, verification=Verification.pending)
+        item = fx.achievement(
+            session, city_code="nanjing", org_id=org.id, source="member", verification=Verification.pending
+        )
         r = nanjing.post("/admin/review/records/achievement", {"action": "reject", "ids": [item.id]})
         assert r.status_code == 422 and "驳回理由" in r.text
         session.refresh(item)
@@ -171,12 +219,19 @@ class TestReviewRecords:
         assert item.verification == Verification.rejected and item.reject_reason == "缺少专利证明"
         note = session.exec(select(Notification).where(Notification.member_id == owner.id)).one()
         assert "未通过审核" in note.title and "缺少专利证明" in note.body
+        assert session.exec(select(AuditLog).where(AuditLog.action == "review.achievement.reject")).one()
 
-    def test_reviewer_sees_the_queue_but_not_the_editor(
+    def test_a_decided_record_is_skipped_with_the_services_reason(self, nanjing: Console, session: Session) -> None:
+        p = _pushed(fx.policy, session, "nanjing")
+        assert nanjing.post("/admin/review/records/policy", {"action": "approve", "ids": [p.id]}).status_code == 303
+        r = nanjing.post("/admin/review/records/policy", {"action": "approve", "ids": [p.id]})
+        assert "已通过 0 条，1 条未处理" in nanjing.client.get(r.headers["location"]).text
+
+    def test_reviewer_decides_but_cannot_open_the_editor(
         self, app: FastAPI, session: Session, clients: list[TestClient]
     ) -> None:
         rev = login(app, staff(session, "rev-nj", StaffRole.reviewer, "nanjing"), clients)
-        p = fx.policy(session, city_code="nanjing", verification=Verification.pending)
+        p = _pushed(fx.policy, session, "nanjing")
         assert rev.post("/admin/review/records/policy", {"action": "approve", "ids": [p.id]}).status_code == 303
         session.refresh(p)
         assert p.verification == Verification.verified
@@ -301,3 +356,266 @@ class TestOrgQueue:
     def test_claims_queue_lists_own_city(self, nanjing: Console) -> None:
         r = nanjing.get("/admin/review/claims")
         assert r.status_code == 200, r.text
+
+
+# ---------------------------------------------------------------- 揭榜挂帅 queues and cross-city duplicates
+
+
+def _counts(html: str) -> dict[str, int]:
+    """The review overview as {queue name: waiting}."""
+    return {
+        name: int(n) for name, n in re.findall(r'<a href="[^"]*">([^<]+)</a></td><td class="num">(?:<b>)?(\d+)', html)
+    }
+
+
+@dataclass
+class Poster:
+    org: Any
+    member: Any
+
+
+def _poster(session: Session, city: str = "nanjing", n: int = 1) -> Poster:
+    org = fx.organization(session, f"{city}某新能源公司{n}", fx.credit_code(n, prefix="913201000"), city_code=city)
+    member, _ = fx.member(session, f"o-poster-{city}-{n}", org=org)
+    return Poster(org, member)
+
+
+def _pending_demand(session: Session, poster: Poster, **kw: Any) -> Demand:
+    data: dict[str, Any] = {"status": "pending_review", "published_at": None, "submitted_at": utcnow()}
+    data.update(kw)
+    return fx.demand(session, poster.org, **data)  # type: ignore[no-any-return]
+
+
+def _kinds(session: Session, member: Any) -> list[str]:
+    return list(session.exec(select(Notification.kind).where(Notification.member_id == member.id)).all())
+
+
+class TestReviewIndex:
+    def test_counts_include_the_demand_queues_and_duplicates(self, district: Console, session: Session) -> None:
+        poster = _poster(session)
+        _pending_demand(session, poster, content_verdict="pass")
+        _pending_demand(session, poster, content_verdict="review")
+        _pending_demand(session, poster, content_verdict="unavailable")
+        published = fx.demand(session, poster.org)
+        solver = _poster(session, "wuxi", 2)
+        fx.demand_application(session, published, solver.org, solver.member, status="pending_review")
+        fx.demand_application(session, published, _poster(session, "wuxi", 3).org, solver.member)
+        a = fx.resource(session, city_code="nanjing", source="bureau")
+        b = fx.resource(session, city_code="suzhou", source="bureau")
+        fx.add(
+            session,
+            PushDuplicate(
+                kind="resource",
+                reason="credit_code",
+                match_value="x",
+                record_id=a.id,
+                city_code="nanjing",
+                other_record_id=b.id,
+                other_city_code="suzhou",
+            ),
+        )
+        counts = _counts(district.get("/admin/review").text)
+        assert counts["榜单审核"] == 3
+        assert counts["内容检测待复核的榜单"] == 2
+        assert counts["内容检测待复核的揭榜申请"] == 1
+        assert counts["跨城市疑似重复"] == 1
+        home = district.get("/admin/").text
+        assert 'href="/admin/review/demands?held=1"' in home and 'href="/admin/review/duplicates"' in home
+
+
+class TestDemandQueue:
+    def test_lists_pending_demands_flagged_first(self, district: Console, session: Session) -> None:
+        poster = _poster(session)
+        clean = _pending_demand(session, poster, title="内容检测通过的榜单", content_verdict="pass")
+        flagged = _pending_demand(session, poster, title="内容检测待复核的榜单", content_verdict="review")
+        live = fx.demand(session, poster.org, title="已发布的榜单")
+        r = district.get("/admin/review/demands")
+        assert r.status_code == 200, r.text
+        assert r.text.index(f'value="{flagged.id}"') < r.text.index(f'value="{clean.id}"')
+        assert f'value="{live.id}"' not in r.text and "已发布的榜单" not in r.text
+        assert "需人工复核" in r.text and f'href="/admin/review/demands/{clean.id}"' in r.text
+        held = district.get("/admin/review/demands", params={"held": "1"}).text
+        assert f'value="{flagged.id}"' in held and f'value="{clean.id}"' not in held
+
+    def test_city_filter_and_pages_past_the_end(self, district: Console, session: Session) -> None:
+        nj = _pending_demand(session, _poster(session, "nanjing", 1))
+        wx = _pending_demand(session, _poster(session, "wuxi", 2))
+        text = district.get("/admin/review/demands", params={"city": "wuxi"}).text
+        assert f'value="{wx.id}"' in text and f'value="{nj.id}"' not in text
+        r = district.get("/admin/review/demands", params={"page": 50})
+        assert r.status_code == 200 and "没有待处理的事项" in r.text
+
+    def test_auditor_may_not(self, app: FastAPI, session: Session, clients: list[TestClient]) -> None:
+        auditor = login(app, staff(session, "auditor-1", StaffRole.auditor), clients)
+        assert auditor.get("/admin/review/demands").status_code == 403
+        assert auditor.get("/admin/review/applications").status_code == 403
+        assert auditor.get("/admin/review/duplicates").status_code == 403
+
+
+class TestDemandDetail:
+    def test_shows_everything_staff_must_read(self, district: Console, session: Session) -> None:
+        d = _pending_demand(session, _poster(session), content_verdict="review", eligibility="仅限高校")
+        r = district.get(f"/admin/review/demands/{d.id}")
+        assert r.status_code == 200, r.text
+        for text in (d.title, d.description, d.tech_targets, "仅限高校", "13812345678", "需人工复核", "300 万元"):
+            assert text in r.text, text
+        assert f'name="ids" value="{d.id}"' in r.text and 'value="approve"' in r.text
+
+    def test_decided_demand_has_no_buttons_and_unknown_is_404(self, district: Console, session: Session) -> None:
+        d = fx.demand(session, _poster(session).org)
+        r = district.get(f"/admin/review/demands/{d.id}")
+        assert r.status_code == 200 and 'value="approve"' not in r.text and "已不在待审核状态" in r.text
+        assert district.get("/admin/review/demands/999999").status_code == 404
+        assert district.get("/admin/review/demands/0").status_code == 422
+
+
+class TestDemandDecide:
+    def test_approve_many_publishes_and_tells_the_poster(
+        self, nanjing: Console, session: Session, client: TestClient
+    ) -> None:
+        poster = _poster(session)
+        a, b = _pending_demand(session, poster), _pending_demand(session, poster)
+        r = nanjing.post("/admin/review/demands", {"action": "approve", "ids": [a.id, b.id]})
+        assert r.status_code == 303, r.text
+        assert "已通过 2 条" in nanjing.client.get(r.headers["location"]).text
+        for d in (a, b):
+            session.refresh(d)
+            assert d.status == "published" and d.published_at is not None and d.reviewed_by == nanjing.user.id
+        assert client.get(f"/api/v1/demands/{a.id}").status_code == 200
+        assert _kinds(session, poster.member) == ["demand_published", "demand_published"]
+        audit = session.exec(select(AuditLog).where(AuditLog.action == "demand.approve")).all()
+        assert {x.object_id for x in audit} == {str(a.id), str(b.id)} and audit[0].city_code == "nanjing"
+
+    def test_reject_needs_a_reason_that_reaches_the_poster(self, nanjing: Console, session: Session) -> None:
+        poster = _poster(session)
+        d = _pending_demand(session, poster)
+        r = nanjing.post("/admin/review/demands", {"action": "reject", "ids": [d.id], "reason": " "})
+        assert r.status_code == 422 and "驳回理由" in r.text
+        assert _kinds(session, poster.member) == []
+        r = nanjing.post("/admin/review/demands", {"action": "reject", "ids": [d.id], "reason": "榜额与周期不匹配"})
+        assert r.status_code == 303, r.text
+        session.refresh(d)
+        assert d.status == "rejected" and d.reject_reason == "榜额与周期不匹配"
+        note = session.exec(select(Notification).where(Notification.member_id == poster.member.id)).one()
+        assert note.kind == "demand_rejected" and "榜额与周期不匹配" in note.body
+
+    def test_each_on_its_own_with_the_services_reason(self, nanjing: Console, session: Session) -> None:
+        poster = _poster(session)
+        ok = _pending_demand(session, poster)
+        late = _pending_demand(session, poster, deadline=utcnow() - timedelta(hours=1))
+        r = nanjing.post("/admin/review/demands", {"action": "approve", "ids": [ok.id, late.id]})
+        msg = nanjing.client.get(r.headers["location"]).text
+        assert "已通过 1 条，1 条未处理" in msg and "截止时间已过" in msg
+        session.refresh(late)
+        assert late.status == "pending_review"
+
+    def test_city_reviewer_may_decide(self, app: FastAPI, session: Session, clients: list[TestClient]) -> None:
+        rev = login(app, staff(session, "rev-nj", StaffRole.reviewer, "nanjing"), clients)
+        d = _pending_demand(session, _poster(session))
+        assert rev.post("/admin/review/demands", {"action": "approve", "ids": [d.id]}).status_code == 303
+        session.refresh(d)
+        assert d.status == "published"
+
+    def test_csrf_is_required(self, nanjing: Console, session: Session) -> None:
+        d = _pending_demand(session, _poster(session))
+        r = nanjing.client.post("/admin/review/demands", data={"action": "approve", "ids": [d.id]})
+        assert r.status_code == 403
+        session.refresh(d)
+        assert d.status == "pending_review"
+
+
+def _held_application(session: Session) -> tuple[Poster, Poster, Any, Any]:
+    poster = _poster(session, "nanjing", 1)
+    solver = _poster(session, "wuxi", 2)
+    demand = fx.demand(session, poster.org)
+    application = fx.demand_application(
+        session, demand, solver.org, solver.member, status="pending_review", content_verdict="review"
+    )
+    return poster, solver, demand, application
+
+
+class TestApplicationQueue:
+    def test_lists_held_applications_only(self, nanjing: Console, session: Session) -> None:
+        _, solver, demand, held = _held_application(session)
+        passed = fx.demand_application(session, demand, _poster(session, "suzhou", 3).org, solver.member)
+        r = nanjing.get("/admin/review/applications")
+        assert r.status_code == 200, r.text
+        assert f'value="{held.id}"' in r.text and f'value="{passed.id}"' not in r.text
+        assert solver.org.name in r.text and demand.title in r.text and held.proposal in r.text
+
+
+class TestApplicationDetail:
+    def test_shows_the_application(self, nanjing: Console, session: Session) -> None:
+        _, solver, demand, held = _held_application(session)
+        r = nanjing.get(f"/admin/review/applications/{held.id}")
+        assert r.status_code == 200, r.text
+        for text in (held.proposal, held.team, solver.org.name, demand.title, "13900001111", "200 万元"):
+            assert text in r.text, text
+        assert nanjing.get("/admin/review/applications/999999").status_code == 404
+
+
+class TestApplicationDecide:
+    def test_approve_releases_it_to_the_poster(self, nanjing: Console, session: Session) -> None:
+        poster, solver, demand, held = _held_application(session)
+        r = nanjing.post("/admin/review/applications", {"action": "approve", "ids": [held.id]})
+        assert r.status_code == 303, r.text
+        session.refresh(held)
+        session.refresh(demand)
+        assert held.status == "submitted" and demand.application_count == 1
+        assert _kinds(session, poster.member) == ["application_received"]
+        assert _kinds(session, solver.member) == ["application_approved"]
+
+    def test_reject_with_a_reason(self, nanjing: Console, session: Session) -> None:
+        poster, solver, _, held = _held_application(session)
+        assert nanjing.post("/admin/review/applications", {"action": "reject", "ids": [held.id]}).status_code == 422
+        r = nanjing.post("/admin/review/applications", {"action": "reject", "ids": [held.id], "reason": "方案含广告"})
+        assert r.status_code == 303, r.text
+        session.refresh(held)
+        assert held.status == "rejected" and held.reject_reason == "方案含广告"
+        assert _kinds(session, solver.member) == ["application_rejected"] and _kinds(session, poster.member) == []
+        again = nanjing.post("/admin/review/applications", {"action": "approve", "ids": [held.id]})
+        assert "1 条未处理" in nanjing.client.get(again.headers["location"]).text
+
+
+def _duplicate(session: Session, city: str = "nanjing", other: str = "suzhou") -> Any:
+    a = fx.resource(session, city_code=city, source="bureau", name="同一个研究院")
+    b = fx.resource(session, city_code=other, source="bureau", name="同一个研究院")
+    return fx.add(
+        session,
+        PushDuplicate(
+            kind="resource",
+            reason="credit_code",
+            match_value="12320500MB1XXXXX4E",
+            record_id=a.id,
+            city_code=city,
+            other_record_id=b.id,
+            other_city_code=other,
+        ),
+    )
+
+
+class TestDuplicateList:
+    def test_open_flags_with_links_to_what_the_user_may_open(self, nanjing: Console, session: Session) -> None:
+        dup = _duplicate(session)
+        r = nanjing.get("/admin/review/duplicates")
+        assert r.status_code == 200, r.text
+        assert "统一社会信用代码相同" in r.text and "12320500MB1XXXXX4E" in r.text and f'value="{dup.id}"' in r.text
+        assert f'href="/admin/boards/resource/{dup.record_id}"' in r.text  # 南京's own record
+        assert f'href="/admin/boards/resource/{dup.other_record_id}"' not in r.text  # 苏州's: not for 南京's staff
+
+
+class TestDuplicateResolve:
+    def test_resolve_many_with_a_conclusion(self, nanjing: Console, session: Session) -> None:
+        one, two = _duplicate(session), _duplicate(session, "nanjing", "wuxi")
+        r = nanjing.post("/admin/review/duplicates", {"ids": [one.id, two.id], "resolution": "  "})
+        assert r.status_code == 422 and "处理结论" in r.text
+        r = nanjing.post("/admin/review/duplicates", {"ids": [one.id, two.id], "resolution": "不同校区，非重复"})
+        assert r.status_code == 303, r.text
+        assert "已处理 2 条" in nanjing.client.get(r.headers["location"]).text
+        for d in (one, two):
+            session.refresh(d)
+            assert d.resolved_at is not None and d.resolution == "不同校区，非重复" and d.resolved_by == nanjing.user.id
+        assert f'value="{one.id}"' not in nanjing.get("/admin/review/duplicates").text
+        everything = nanjing.get("/admin/review/duplicates", params={"resolved": "true"}).text
+        assert "不同校区，非重复" in everything
+        assert session.exec(select(AuditLog).where(AuditLog.action == "push.duplicate_resolve")).all()

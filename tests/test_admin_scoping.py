@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
@@ -19,7 +20,8 @@ from sqlmodel import Session, select
 from app.admin.registry import BY_KEY
 from app.audit.models import AuditLog
 from app.audit.service import record
-from app.core.models import Publication, Verification
+from app.bureaus.models import PushDuplicate
+from app.core.models import Publication, Verification, utcnow
 from app.home.models import Banner
 from app.staff.models import StaffRole
 from tests import factories as fx
@@ -46,6 +48,14 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/review/orgs"): "test_admin_console.py::TestOrgQueue",
     ("GET", "/review/claims"): "test_claims",
     ("POST", "/review/claims"): "test_claims",
+    ("GET", "/review/demands"): "test_demands",
+    ("POST", "/review/demands"): "test_demands",
+    ("GET", "/review/demands/{demand_id}"): "test_demands",
+    ("GET", "/review/applications"): "test_applications",
+    ("POST", "/review/applications"): "test_applications",
+    ("GET", "/review/applications/{application_id}"): "test_applications",
+    ("GET", "/review/duplicates"): "test_duplicates",
+    ("POST", "/review/duplicates"): "test_duplicates",
     ("GET", "/boards"): "no rows",
     ("GET", "/boards/{key}"): "test_board_records",
     ("GET", "/boards/{key}/new"): "no rows",
@@ -79,21 +89,45 @@ def own(app: FastAPI, session: Session, clients: list[TestClient]) -> Console:
     return login(app, staff(session, "nj-city-admin", StaffRole.city_admin, OWN), clients)
 
 
+@pytest.fixture()
+def district_console(app: FastAPI, session: Session, clients: list[TestClient]) -> Console:
+    """District staff see every city: the counts the city admin must not see are really there."""
+    return login(app, staff(session, "district-admin", StaffRole.district_admin), clients)
+
+
 def _snapshot(row: Any) -> dict[str, Any]:
     return {k: v for k, v in row.model_dump().items() if k not in ("updated_at",)}
 
 
+def _routes(routes: Any) -> Iterator[Any]:
+    """Every route with its full path: FastAPI keeps an included router as one entry that expands into its routes."""
+    for r in routes:
+        if hasattr(r, "effective_route_contexts"):
+            yield from r.effective_route_contexts()
+        else:
+            yield r
+
+
 def test_every_console_route_is_in_the_matrix(app: FastAPI) -> None:
     admin = next(r.app for r in app.routes if getattr(r, "path", "") == "/admin")  # the mounted console
-    routes = {(m, r.path) for r in admin.routes if isinstance(r, APIRoute) for m in r.methods if m not in ("HEAD",)}
+    routes = {
+        (m, r.path)
+        for r in _routes(admin.routes)
+        if isinstance(getattr(r, "original_route", r), APIRoute)
+        for m in r.methods
+        if m not in ("HEAD",)
+    }
+    assert ("GET", "/review/demands/{demand_id}") in routes and ("POST", "/login") in routes  # the walk sees them
     assert routes - set(MATRIX) == set(), "console routes without a city-scoping test"
+    assert set(MATRIX) - routes == set(), "matrix lines of routes that no longer exist"
 
 
 @pytest.mark.parametrize("key", sorted(BUILDERS))
 def test_board_records(own: Console, session: Session, key: str) -> None:
     entry = BY_KEY[key]
-    other = BUILDERS[key](session, city_code=OTHER, verification=Verification.pending)
-    mine = BUILDERS[key](session, city_code=OWN, verification=Verification.pending)
+    # pushed by each city's bureau and waiting for 数据核验
+    other = BUILDERS[key](session, city_code=OTHER, source="bureau", verification=Verification.pending)
+    mine = BUILDERS[key](session, city_code=OWN, source="bureau", verification=Verification.pending)
     before = _snapshot(other)
     link = f'/admin/boards/{key}/{other.id}"'
     # lists: the editor's, filtered by the other city too, and the review queue
@@ -123,6 +157,22 @@ def test_board_records(own: Console, session: Session, key: str) -> None:
     assert mine.verification == Verification.verified
 
 
+@pytest.mark.parametrize("key", ["achievement", "financingneed", "job", "techmanager"])
+def test_member_records(own: Console, session: Session, key: str) -> None:
+    """Members' records the content check held: the same matrix through the contributions' review."""
+    other = BUILDERS[key](session, city_code=OTHER, source="member", verification=Verification.pending)
+    mine = BUILDERS[key](session, city_code=OWN, source="member", verification=Verification.pending)
+    before = _snapshot(other)
+    for url in (f"/admin/review/records/{key}", f"/admin/review/records/{key}?city={OTHER}"):
+        text = own.get(url).text
+        assert f'value="{other.id}"' not in text and f'value="{mine.id}"' in text, url
+    own.post(f"/admin/review/records/{key}", {"action": "approve", "ids": [other.id, mine.id]})
+    own.post(f"/admin/review/records/{key}", {"action": "reject", "ids": [other.id], "reason": "越权"})
+    session.refresh(other)
+    session.refresh(mine)
+    assert _snapshot(other) == before and mine.verification == Verification.verified
+
+
 def test_new_record_lands_in_own_city(own: Console, session: Session) -> None:
     from app.boards.policy.models import Policy
 
@@ -134,11 +184,110 @@ def test_new_record_lands_in_own_city(own: Console, session: Session) -> None:
     assert session.exec(select(Policy).where(Policy.title == "越权新建")).one().city_code == OWN
 
 
-def test_dashboard_and_queues(own: Console, session: Session) -> None:
+def _counts(html: str) -> dict[str, int]:
+    return {
+        name: int(n) for name, n in re.findall(r'<a href="[^"]*">([^<]+)</a></td><td class="num">(?:<b>)?(\d+)', html)
+    }
+
+
+def _demand_world(session: Session, city: str, n: int) -> dict[str, Any]:
+    """In one city: a demand awaiting review (held by the content check), a published one with a held application,
+    and a cross-city duplicate flag between two other cities' records when `city` is not ours."""
+    org = fx.organization(session, f"{city}的发榜单位", fx.credit_code(n, prefix="913205000"), city_code=city)
+    member, _ = fx.member(session, f"o-scope-{city}", org=org)
+    solver = fx.organization(session, f"{city}的揭榜单位", fx.credit_code(n + 1, prefix="913205000"), city_code=city)
+    pending = fx.demand(
+        session, org, status="pending_review", published_at=None, submitted_at=utcnow(), content_verdict="review"
+    )
+    live = fx.demand(session, org)
+    held = fx.demand_application(session, live, solver, member, status="pending_review", content_verdict="review")
+    return {"demand": pending, "live": live, "application": held}
+
+
+def test_dashboard_and_queues(own: Console, session: Session, district_console: Console) -> None:
     for _ in range(3):
-        fx.policy(session, city_code=OTHER, verification=Verification.pending)
-    assert "<b>3</b>" not in own.get("/admin/review").text
-    assert "政策核验" not in own.get("/admin/").text
+        fx.policy(session, city_code=OTHER, source="bureau", verification=Verification.pending)
+    _demand_world(session, OTHER, 10)
+    _duplicate(session, OTHER, "wuxi")
+    mine, everyone = _counts(own.get("/admin/review").text), _counts(district_console.get("/admin/review").text)
+    for queue in ("政策核验", "榜单审核", "内容检测待复核的榜单", "内容检测待复核的揭榜申请", "跨城市疑似重复"):
+        assert mine[queue] == 0 and everyone[queue] > 0, queue
+    home = own.get("/admin/").text
+    assert "政策核验" not in home and "榜单审核" not in home and "跨城市疑似重复" not in home
+
+
+def test_demands(own: Console, session: Session) -> None:
+    theirs, ours = _demand_world(session, OTHER, 20), _demand_world(session, OWN, 30)
+    other, mine = theirs["demand"], ours["demand"]
+    for url in ("/admin/review/demands", f"/admin/review/demands?city={OTHER}", "/admin/review/demands?held=1"):
+        text = own.get(url).text
+        assert f'value="{other.id}"' not in text and other.org_name not in text, url
+    assert f'value="{mine.id}"' in own.get("/admin/review/demands").text
+    assert own.get(f"/admin/review/demands/{other.id}").status_code == 404
+    assert own.get(f"/admin/review/demands/{theirs['live'].id}").status_code == 404
+    assert own.get(f"/admin/review/demands/{mine.id}").status_code == 200
+    before = _snapshot(other)
+    own.post("/admin/review/demands", {"action": "approve", "ids": [other.id]})
+    own.post("/admin/review/demands", {"action": "reject", "ids": [other.id], "reason": "越权"})
+    session.refresh(other)
+    assert _snapshot(other) == before and other.status == "pending_review"
+    own.post("/admin/review/demands", {"action": "approve", "ids": [mine.id]})
+    session.refresh(mine)
+    assert mine.status == "published"
+
+
+def test_applications(own: Console, session: Session) -> None:
+    theirs, ours = _demand_world(session, OTHER, 40), _demand_world(session, OWN, 50)
+    other, mine = theirs["application"], ours["application"]
+    for url in ("/admin/review/applications", f"/admin/review/applications?city={OTHER}"):
+        text = own.get(url).text
+        assert f'value="{other.id}"' not in text and f"{OTHER}的揭榜单位" not in text, url
+    assert f'value="{mine.id}"' in own.get("/admin/review/applications").text
+    assert own.get(f"/admin/review/applications/{other.id}").status_code == 404
+    assert own.get(f"/admin/review/applications/{mine.id}").status_code == 200
+    before = _snapshot(other)
+    own.post("/admin/review/applications", {"action": "approve", "ids": [other.id]})
+    own.post("/admin/review/applications", {"action": "reject", "ids": [other.id], "reason": "越权"})
+    session.refresh(other)
+    assert _snapshot(other) == before and other.status == "pending_review"
+    session.refresh(theirs["live"])
+    assert theirs["live"].application_count == 0
+    own.post("/admin/review/applications", {"action": "reject", "ids": [mine.id], "reason": "本市的"})
+    session.refresh(mine)
+    assert mine.status == "rejected"
+
+
+def _duplicate(session: Session, city: str, other_city: str) -> PushDuplicate:
+    a = fx.resource(session, city_code=city, source="bureau")
+    b = fx.resource(session, city_code=other_city, source="bureau")
+    return fx.add(  # type: ignore[no-any-return]
+        session,
+        PushDuplicate(
+            kind="resource",
+            reason="name_address",
+            match_value=f"{city}-{other_city}",
+            record_id=a.id,
+            city_code=city,
+            other_record_id=b.id,
+            other_city_code=other_city,
+        ),
+    )
+
+
+def test_duplicates(own: Console, session: Session) -> None:
+    elsewhere = _duplicate(session, OTHER, "wuxi")  # neither side is ours
+    shared = _duplicate(session, "wuxi", OWN)  # ours is the other side: both cities' staff may resolve it
+    for params in ({}, {"resolved": "true"}):
+        text = own.get("/admin/review/duplicates", params=params).text
+        assert f"{OTHER}-wuxi" not in text and f'value="{elsewhere.id}"' not in text
+        assert f"wuxi-{OWN}" in text
+    assert f'href="/admin/boards/resource/{shared.record_id}"' not in own.get("/admin/review/duplicates").text
+    own.post("/admin/review/duplicates", {"ids": [elsewhere.id], "resolution": "越权处理"})
+    session.refresh(elsewhere)
+    assert elsewhere.resolved_at is None and elsewhere.resolution == ""
+    own.post("/admin/review/duplicates", {"ids": [shared.id], "resolution": "不同校区，非重复"})
+    session.refresh(shared)
+    assert shared.resolved_at is not None
 
 
 def test_banners(own: Console, session: Session) -> None:

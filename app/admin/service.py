@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from app.admin.deps import allowed_city, scope_conds
 from app.admin.registry import Editable
 from app.audit.service import record
-from app.core.errors import Invalid, NotFound
+from app.bureaus import service as bureaus
+from app.contrib import review as contrib_review
+from app.core.errors import Conflict, Invalid, NotFound
 from app.core.listing import text_contains
 from app.core.models import Publication, RecordSource, Verification, utcnow
 from app.core.schemas import CityCode
-from app.members.models import MembershipRole, OrgMembership
-from app.notifications.service import notify
 from app.staff.models import StaffUser
 from app.taxonomy.models import Chain, Industry
 
@@ -139,57 +139,65 @@ def set_publication(
     return len(changed)
 
 
-def review_records(
-    session: Session, user: StaffUser, entry: Editable, ids: list[int], approve: bool, reason: str = "", *, ip: str = ""
-) -> int:
-    """数据核验 of pending records, one or many: approve makes them public, reject keeps them out with a reason.
+def review_conds(user: StaffUser, entry: Editable) -> list[Any]:
+    """The rows of a board table that wait for staff, in the user's city: records pushed by a bureau that await
+    数据核验 (the bureaus' rule) and members' records the content check held (the contributions' rule).
 
-    The owner organisation's members are told in their inbox."""
-    if not approve and not reason.strip():
-        raise Invalid("请填写驳回理由", code="reason_required")
+    Nothing else is listed: a row no rule can decide (a pushed record its bureau has since withdrawn) is not a task.
+    """
+    either = []
+    if (kind := bureaus.kind_of(entry.model)) is not None:
+        either.append(sa.and_(*bureaus.pending_conds(user, kind)))
+    if (member_kind := contrib_review.kind_of(entry.model)) is not None:
+        either.append(sa.and_(*contrib_review.pending_conds(user, member_kind)))
+    return [sa.or_(*either)] if either else [sa.false()]
+
+
+def review_queue(session: Session, user: StaffUser, entry: Editable, city: str, page: int) -> tuple[list[Any], int]:
+    """One page of a table's 核验 queue, oldest first."""
     model = entry.model
-    values: dict[str, Any] = {
-        "verification": Verification.verified if approve else Verification.rejected,
-        "reject_reason": None if approve else reason.strip()[:500],
-        "updated_at": utcnow(),
-    }
-    changed = _update_each(
-        session, model, ids, [*scope_conds(user, model), model.verification == Verification.pending], values
-    )
-    for row_id, city in changed:
-        _audit(
-            session,
-            user,
-            f"{entry.key}.{'verify' if approve else 'reject'}",
-            entry,
-            row_id,
-            city,
-            ip,
-            **({} if approve else {"reason": reason.strip()[:200]}),
-        )
-        row = session.get(model, row_id)
-        org_id = getattr(row, "org_id", None)
-        if org_id:
-            title = getattr(row, entry.title)
-            for member_id in org_member_ids(session, org_id):
-                notify(
-                    session,
-                    member_id,
-                    f"{entry.key}.{'verified' if approve else 'rejected'}",
-                    f"您的{entry.name}“{title}”{'已通过审核' if approve else '未通过审核'}",
-                    "" if approve else f"理由：{reason.strip()[:200]}",
-                    link=f"{entry.key}:{row_id}",
-                )
-    return len(changed)
-
-
-def org_member_ids(session: Session, org_id: int) -> list[int]:
+    conds = review_conds(user, entry)
+    if (wanted := allowed_city(user, city)) is not None:
+        conds.append(model.city_code == wanted)
+    total = int(session.exec(select(func.count()).select_from(model).where(*conds)).one())
     rows = session.exec(
-        select(OrgMembership.member_id).where(
-            OrgMembership.org_id == org_id, col(OrgMembership.role) == MembershipRole.admin
-        )
+        select(model)
+        .where(*conds)
+        .order_by(model.updated_at, model.id)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
     ).all()
-    return list(rows)
+    return list(rows), total
+
+
+def review_count(session: Session, user: StaffUser, entry: Editable) -> int:
+    model = entry.model
+    return int(session.exec(select(func.count()).select_from(model).where(*review_conds(user, entry))).one())
+
+
+def review_record(
+    session: Session, user: StaffUser, entry: Editable, record_id: int, approve: bool, reason: str = "", *, ip: str = ""
+) -> None:
+    """数据核验 of one record through the rule of where it came from: a bureau's push goes through
+    `app.bureaus.service.verify_record` (as the staff API does), a member's record through
+    `app.contrib.review` (as the staff review API does). Both change it with one conditional UPDATE within the
+    user's city, write the audit log and tell whoever must know."""
+    model = entry.model
+    source = session.exec(select(model.source).where(model.id == record_id, *scope_conds(user, model))).first()
+    if source is None:
+        raise NotFound()
+    kind = bureaus.kind_of(model)
+    member_kind = contrib_review.kind_of(model)
+    if source == RecordSource.bureau and kind is not None:
+        decision = bureaus.VerifyDecision.verified if approve else bureaus.VerifyDecision.rejected
+        bureaus.verify_record(session, user, kind, record_id, decision, None if approve else reason, ip=ip)
+    elif source == RecordSource.member and member_kind is not None:
+        if approve:
+            contrib_review.approve(session, user, member_kind, record_id)
+        else:
+            contrib_review.reject(session, user, member_kind, record_id, reason)
+    else:
+        raise Conflict("该记录不在待核验状态", code="not_pending")
 
 
 def _update_each(

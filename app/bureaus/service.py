@@ -324,6 +324,13 @@ def _kind(kind_name: str) -> Any:
     return KINDS[PushKind(kind_name)]
 
 
+def kind_of(model: Any) -> str | None:
+    """The push kind whose records live in `model`'s table (None when bureaus never push there)."""
+    from app.bureaus.kinds import KINDS
+
+    return next((k.name.value for k in KINDS.values() if k.model is model), None)
+
+
 def _pending_conds(kind: Any, table: Any, scope: str | None) -> list[Any]:
     from app.demands.models import DemandStatus
 
@@ -336,6 +343,13 @@ def _pending_conds(kind: Any, table: Any, scope: str | None) -> list[Any]:
     if scope is not None:
         conds.append(table.c.city_code == scope)
     return conds
+
+
+def pending_conds(actor: StaffUser, kind_name: str) -> list[Any]:
+    """What "waits for 数据核验" means for pushed records of a kind, within the actor's city: the one definition
+    behind this queue, the console's and `verify_record`."""
+    kind = _kind(kind_name)
+    return _pending_conds(kind, kind.model.__table__, city_scope(actor))
 
 
 def list_pending(
@@ -506,16 +520,31 @@ def flag_duplicates(session: Session, kind_name: str, city_code: str, ids: list[
     return len(wanted)
 
 
+def _duplicate_conds(actor: StaffUser, open_only: bool) -> list[Any]:
+    """Flags the actor may see: those naming a record of the actor's city, on either side."""
+    from app.bureaus.models import PushDuplicate
+
+    conds: list[Any] = []
+    if open_only:
+        conds.append(col(PushDuplicate.resolved_at).is_(None))
+    scope = city_scope(actor)
+    if scope is not None:
+        conds.append(sa.or_(col(PushDuplicate.city_code) == scope, col(PushDuplicate.other_city_code) == scope))
+    return conds
+
+
 def list_duplicates(session: Session, actor: StaffUser, *, open_only: bool = True) -> list[Any]:
     from app.bureaus.models import PushDuplicate
 
-    stmt = select(PushDuplicate).order_by(col(PushDuplicate.id).desc()).limit(500)
-    if open_only:
-        stmt = stmt.where(col(PushDuplicate.resolved_at).is_(None))
-    scope = city_scope(actor)
-    if scope is not None:
-        stmt = stmt.where(sa.or_(col(PushDuplicate.city_code) == scope, col(PushDuplicate.other_city_code) == scope))
-    return list(session.exec(stmt).all())
+    stmt = select(PushDuplicate).where(*_duplicate_conds(actor, open_only)).order_by(col(PushDuplicate.id).desc())
+    return list(session.exec(stmt.limit(500)).all())
+
+
+def count_duplicates(session: Session, actor: StaffUser, *, open_only: bool = True) -> int:
+    from app.bureaus.models import PushDuplicate
+
+    stmt = select(sa.func.count()).select_from(PushDuplicate).where(*_duplicate_conds(actor, open_only))
+    return int(session.exec(stmt).one())
 
 
 def resolve_duplicate(session: Session, actor: StaffUser, dup_id: int, resolution: str, *, ip: str = "") -> Any:

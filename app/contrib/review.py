@@ -83,14 +83,22 @@ def _city_of(session: Session, row: Any) -> str:
     return str(row.city_code)
 
 
+def pending_conds(staff: StaffUser, kind: ReviewKind) -> list[Any]:
+    """What waits for staff in one kind, within the staff user's city: the queue's and the decision's WHERE."""
+    spec = SPECS[kind]
+    return [spec.model.verification == Verification.pending, *_scope(spec, staff)]
+
+
+def kind_of(model: Any) -> ReviewKind | None:
+    """The review kind of a board table whose members' records this module reviews (None for others)."""
+    return next((k for k, s in SPECS.items() if s.model is model and s.member_source), None)
+
+
 def review_queue(session: Session, staff: StaffUser, kind: ReviewKind, limit: int = 100) -> list[ReviewItem]:
     """The oldest held submissions of one kind in the staff user's city (all cities for district staff)."""
     spec = SPECS[kind]
     rows = session.exec(
-        select(spec.model)
-        .where(spec.model.verification == Verification.pending, *_scope(spec, staff))
-        .order_by(col(spec.model.id))
-        .limit(limit)
+        select(spec.model).where(*pending_conds(staff, kind)).order_by(col(spec.model.id)).limit(limit)
     ).all()
     return [
         ReviewItem(
@@ -118,7 +126,7 @@ def _decide(
         values["published_at"] = sa.func.coalesce(model.published_at, utcnow())
     result = session.exec(
         sa.update(model)
-        .where(model.id == item_id, model.verification == Verification.pending, *_scope(spec, staff))
+        .where(model.id == item_id, *pending_conds(staff, kind))
         .values(**values)
         .execution_options(synchronize_session=False)
     )

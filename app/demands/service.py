@@ -567,16 +567,31 @@ def staff_demand(session: Session, staff: StaffUser, demand_id: int) -> Demand:
     return demand
 
 
+# Verdicts of the content check that leave the text for a person to read (the check said so, or did not answer).
+HELD_VERDICTS = (ContentVerdict.review, ContentVerdict.unavailable)
+
+
 def staff_list(
-    session: Session, staff: StaffUser, status: DemandStatus | None, city: str | None, page: int, page_size: int
+    session: Session,
+    staff: StaffUser,
+    status: DemandStatus | None,
+    city: str | None,
+    page: int,
+    page_size: int,
+    *,
+    held_only: bool = False,
 ) -> tuple[list[Demand], int]:
-    """The review queue (default: pending_review, oldest submission first; flagged texts first)."""
+    """The review queue (default: pending_review, oldest submission first; flagged texts first).
+
+    `held_only`: only demands whose texts the content check held for a person to read."""
     now = utcnow()
     conds = _scope(staff)
     if city:
         conds.append(col(D.city_code) == city)
     if status is not None:
         conds.append(status_is(status, now))
+    if held_only:
+        conds.append(_in(D.content_verdict, HELD_VERDICTS))
     order = [
         sa.case((col(D.content_verdict) == ContentVerdict.pass_, 1), else_=0),
         col(D.submitted_at).asc(),

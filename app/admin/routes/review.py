@@ -10,9 +10,12 @@ from sqlmodel import Session, col, func, select
 
 from app.admin import service
 from app.admin.deps import Perm, allowed_city, require, scope_conds
+from app.admin.queues import decide_many
 from app.admin.registry import EDITABLES, editable
 from app.admin.render import redirect, render
+from app.admin.routes import demand_queues, duplicates
 from app.admin.security import check_csrf
+from app.bureaus import service as bureaus
 from app.core.db import SessionDep, WriteSessionDep
 from app.core.models import Verification
 from app.core.security import client_ip
@@ -38,7 +41,7 @@ def _claim_count(session: Session, user: StaffUser) -> int:
 
 
 def queue_counts(session: Session, user: StaffUser) -> list[tuple[str, str, int]]:
-    """(key, name, waiting) of every queue, counted within the user's city."""
+    """(link, name, waiting) of every queue, counted within the user's city by the queue's own service."""
     out = [
         (
             "/admin/review/orgs",
@@ -46,14 +49,10 @@ def queue_counts(session: Session, user: StaffUser) -> list[tuple[str, str, int]
             _count(session, Organization, user, Organization.verification == Verification.pending),
         ),
         ("/admin/review/claims", "加入机构申请", _claim_count(session, user)),
+        *demand_queues.counts(session, user),
+        ("/admin/review/duplicates", "跨城市疑似重复", bureaus.count_duplicates(session, user)),
     ]
-    for e in EDITABLES:
-        n = session.exec(
-            select(func.count())
-            .select_from(e.model)
-            .where(e.model.verification == Verification.pending, *scope_conds(user, e.model))
-        ).one()
-        out.append((e.key, f"{e.name}核验", int(n)))
+    out += [(e.key, f"{e.name}核验", service.review_count(session, user, e)) for e in EDITABLES]
     return out
 
 
@@ -73,7 +72,7 @@ def records(
 ) -> Response:
     entry = editable(key)
     f = service.RecordFilter(status=Verification.pending, city=city, page=page)
-    rows, total = service.list_records(session, user, entry, f)
+    rows, total = service.review_queue(session, user, entry, city, page)
     return render(
         request,
         "review_records.html",
@@ -98,6 +97,18 @@ def decide(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     entry = editable(key)
-    n = service.review_records(session, user, entry, ids, action == "approve", reason, ip=client_ip(request))
-    session.commit()
-    return redirect(f"/admin/review/records/{key}", f"已{'通过' if action == 'approve' else '驳回'} {n} 条")
+    ip = client_ip(request)
+    msg = decide_many(
+        session,
+        ids,
+        action,
+        reason,
+        approve=lambda i: service.review_record(session, user, entry, i, True, ip=ip),
+        reject=lambda i, why: service.review_record(session, user, entry, i, False, why, ip=ip),
+    )
+    return redirect(f"/admin/review/records/{key}", msg)
+
+
+# The 揭榜挂帅 queues and the cross-city duplicates are pages of this same /review section.
+router.include_router(demand_queues.router)
+router.include_router(duplicates.router)
