@@ -194,9 +194,7 @@ class TestKeyRevoke:
 
 
 class TestKeyRotate:
-    def test_new_key_once_old_one_until_overlap_ends(
-        self, wuxi: Console, client: TestClient, session: Session
-    ) -> None:
+    def test_new_key_once_old_one_until_overlap_ends(self, wuxi: Console, client: TestClient, session: Session) -> None:
         bureau, old_plain = fx.bureau_key(session, "wuxi", days=200)
         old = session.exec(select(BureauKey).where(BureauKey.bureau_id == bureau.id)).one()
         r = wuxi.post(f"/admin/bureaus/{bureau.id}/keys/{old.id}/rotate", {"overlap_hours": 2})
@@ -346,8 +344,6 @@ class TestImportUpload:
     def test_needs_csrf(self, wuxi: Console, session: Session) -> None:
         bureau, _ = fx.bureau_key(session, "wuxi")
         files = {"file": ("x.xlsx", filled(PushKind.resource, [GOOD]), "application/octet-stream")}
-        r = wuxi.client.post(
-            "/admin/imports/resource", data={"bureau_id": bureau.id, "nonce": "f" * 22}, files=files
-        )
+        r = wuxi.client.post("/admin/imports/resource", data={"bureau_id": bureau.id, "nonce": "f" * 22}, files=files)
         assert r.status_code == 403
         assert session.exec(select(Resource)).all() == []
