@@ -1,6 +1,7 @@
 """The console in a real browser: Debian's Chromium driven by Playwright against a uvicorn server on a free port.
 
-Walks through login (password, then TOTP), approving a record in a review queue, and downloading the 三张清单;
+Walks through login (password, then TOTP), approving a record in a review queue, downloading the 三张清单, and
+importing an Excel sheet through the 推送单位与导入 pages (validation report, then the rows written);
 a screenshot of every step goes to test-artifacts/admin-browser/. Skips only when Chromium is not installed
 (`apt-get install -y chromium`; `.ci/run` installs it where it is missing). No browser is ever downloaded.
 """
@@ -153,6 +154,7 @@ class TestConsoleInBrowser:
         self.approve_in_review_queue(page, world)
         self.approve_demand(page, world)
         self.download_three_lists(page, world)
+        self.import_excel_through_console(page, world)
         self.logout(page, world)
 
     def login_with_password_and_totp(self, page: Any, world: dict[str, Any]) -> None:
@@ -242,6 +244,71 @@ class TestConsoleInBrowser:
         assert wb.sheetnames == ["资源清单", "需求清单", "合作清单"]
         cells = {str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row}
         assert "南京大学" in cells and "沿沪宁科创集市联合活动" in cells and "进行时" in cells
+
+    def import_excel_through_console(self, page: Any, world: dict[str, Any]) -> None:
+        """New bureau, a key shown once, then the 资源 template downloaded, filled, refused row by row, imported."""
+        page.goto(world["base"] + "/admin/bureaus")
+        page.fill("#b-name", "无锡市科学技术局")
+        page.select_option("#b-city", "wuxi")
+        shot(page, "excel-01-bureaus")
+        page.click("#bureau-create button[type=submit]")
+        page.wait_for_selector("#key-issue")
+        page.check("#key-issue input[value=resources]")
+        page.click("#key-issue button[type=submit]")
+        plain = page.inner_text("#plain-key")
+        assert plain.startswith("yhn_")
+        shot(page, "excel-02-key-shown-once")
+        page.click("text=我已保存，返回推送单位")
+        page.wait_for_selector("#keys")
+        assert plain not in page.content() and "从未使用" in page.inner_text("#keys")
+        page.click("text=代该单位导入 Excel")
+        page.click("a[href^='/admin/imports/resource?']")
+        page.wait_for_selector("#import-form")
+        with page.expect_download() as info:
+            page.click("text=下载资源模板")
+        template = ARTIFACTS / "资源模板.xlsx"
+        info.value.save_as(str(template))
+
+        def sheet(name: str, kind: str) -> Path:
+            wb = load_workbook(template)
+            ws = wb.worksheets[0]
+            columns = {str(c.value).rsplit("(", 1)[1].rstrip(")"): c.column for c in ws[1]}
+            rows = [("WX-R-1", "无锡国家传感网创新示范区平台", "platform"), ("WX-R-2", name, kind)]
+            for r, values in enumerate(rows, start=3):
+                for field, value in zip(("source_id", "name", "kind"), values, strict=True):
+                    ws.cell(row=r, column=columns[field], value=value)
+            target = ARTIFACTS / f"资源-{kind}.xlsx"  # kept with the screenshots
+            wb.save(target)
+            return target
+
+        shot(page, "excel-03-import-form")
+        page.set_input_files("#i-file", str(sheet("无锡类型填错的平台", "galaxy")))
+        page.click("#import-submit")
+        page.wait_for_selector("#import-report")
+        assert page.inner_text("#report-status") == "整批未写入"
+        errors = page.inner_text("tr[data-outcome=error]")
+        assert "WX-R-2" in errors and "类型" in errors
+        shot(page, "excel-04-validation-report")
+        count = _row(world["url"], "SELECT count(*) FROM resource WHERE source_id LIKE 'WX-R-%'")
+        assert count[0] == 0
+        page.click("text=再导入一个文件")
+        page.wait_for_selector("#import-form")
+        page.set_input_files("#i-file", str(sheet("无锡物联网检测认证中心", "instrument")))
+        page.click("#import-submit")
+        page.wait_for_selector("#import-report")
+        assert page.inner_text("#report-status") == "已写入"
+        assert page.locator("tr[data-outcome=created]").count() == 2
+        shot(page, "excel-05-rows-written")
+        row = _row(
+            world["url"],
+            "SELECT city_code, source, verification FROM resource WHERE source_id = :sid",
+            sid="WX-R-2",
+        )
+        assert tuple(row) == ("wuxi", "bureau", "pending")
+        page.click("tr[data-outcome=created] >> nth=1 >> a")
+        page.wait_for_url("**/admin/boards/resource/*")
+        assert "无锡物联网检测认证中心" in page.content()
+        shot(page, "excel-06-imported-record")
 
     def logout(self, page: Any, world: dict[str, Any]) -> None:
         page.goto(world["base"] + "/admin/")

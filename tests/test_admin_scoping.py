@@ -73,6 +73,17 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/exports/download"): "test_exports",
     ("GET", "/stats"): "test_stats",
     ("GET", "/audit"): "test_audit",
+    ("GET", "/bureaus"): "test_bureaus_keys_and_reports",
+    ("POST", "/bureaus"): "test_bureaus_keys_and_reports",
+    ("GET", "/bureaus/{bureau_id}"): "test_bureaus_keys_and_reports",
+    ("POST", "/bureaus/{bureau_id}/keys"): "test_bureaus_keys_and_reports",
+    ("POST", "/bureaus/{bureau_id}/keys/{key_id}/revoke"): "test_bureaus_keys_and_reports",
+    ("POST", "/bureaus/{bureau_id}/keys/{key_id}/rotate"): "test_bureaus_keys_and_reports",
+    ("GET", "/bureaus/{bureau_id}/batches/{batch_id}"): "test_bureaus_keys_and_reports",
+    ("GET", "/imports"): "no rows",
+    ("GET", "/imports/{kind}/template"): "no rows",
+    ("GET", "/imports/{kind}"): "test_excel_import",
+    ("POST", "/imports/{kind}"): "test_excel_import",
 }
 
 
@@ -354,3 +365,55 @@ def test_claims(own: Console, session: Session) -> None:
     assert r.status_code == 303
     session.refresh(claim)
     assert claim.status == ClaimStatus.pending
+
+
+def test_bureaus_keys_and_reports(own: Console, client: TestClient, session: Session) -> None:
+    from app.bureaus.models import Bureau, BureauKey, PushBatch
+    from tests.push_helpers import headers, resource_record
+
+    other, other_key = fx.bureau_key(session, OTHER)
+    mine, _ = fx.bureau_key(session, OWN)
+    batch_id = client.post(
+        "/api/v1/push/resource", json={"records": [resource_record(1)]}, headers=headers(other_key)
+    ).json()["batch_id"]
+    key = session.exec(select(BureauKey).where(BureauKey.bureau_id == other.id)).one()
+    before = _snapshot(key)
+    # list
+    page = own.get("/admin/bureaus").text
+    assert f'/admin/bureaus/{other.id}"' not in page and f'/admin/bureaus/{mine.id}"' in page
+    # read: the bureau, its report, and the report through the own bureau's URL
+    assert own.get(f"/admin/bureaus/{other.id}").status_code == 404
+    assert own.get(f"/admin/bureaus/{other.id}/batches/{batch_id}").status_code == 404
+    assert own.get(f"/admin/bureaus/{mine.id}/batches/{batch_id}").status_code == 404
+    # change: issue, revoke, rotate (also with the own bureau in the URL)
+    assert own.post(f"/admin/bureaus/{other.id}/keys", {"scopes": ["resources"]}).status_code == 404
+    for bureau_id in (other.id, mine.id):
+        assert own.post(f"/admin/bureaus/{bureau_id}/keys/{key.id}/revoke").status_code == 404
+        assert own.post(f"/admin/bureaus/{bureau_id}/keys/{key.id}/rotate").status_code == 404
+    session.refresh(key)
+    assert _snapshot(key) == before
+    assert len(session.exec(select(BureauKey).where(BureauKey.bureau_id == other.id)).all()) == 1
+    # create: lands in the own city whatever the form says
+    assert own.post("/admin/bureaus", {"name": "越权推送单位", "city_code": OTHER}).status_code == 303
+    assert session.exec(select(Bureau).where(Bureau.name == "越权推送单位")).one().city_code == OWN
+    assert len(session.exec(select(PushBatch)).all()) == 1
+
+
+def test_excel_import(own: Console, session: Session) -> None:
+    from app.boards.resources.models import Resource
+    from app.bureaus.kinds import PushKind
+    from app.bureaus.models import PushBatch
+    from tests.test_push_reports import filled
+
+    other, _ = fx.bureau_key(session, OTHER)
+    mine, _ = fx.bureau_key(session, OWN)
+    form = own.get(f"/admin/imports/resource?bureau={other.id}").text
+    assert f'value="{other.id}"' not in form and f'value="{mine.id}"' in form
+    data = filled(PushKind.resource, [{"source_id": "S-1", "name": "越权导入", "kind": "platform"}])
+    files = {"file": ("r.xlsx", data, "application/octet-stream")}
+    r = own.post("/admin/imports/resource", {"bureau_id": other.id, "nonce": "x" * 22, "atomic": "on"}, files=files)
+    assert r.status_code == 404, r.text
+    assert session.exec(select(Resource)).all() == [] and session.exec(select(PushBatch)).all() == []
+    r = own.post("/admin/imports/resource", {"bureau_id": mine.id, "nonce": "y" * 22, "atomic": "on"}, files=files)
+    assert r.status_code == 200, r.text
+    assert session.exec(select(Resource)).one().city_code == OWN

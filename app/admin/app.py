@@ -19,13 +19,13 @@ _TITLES = {403: "无权访问", 404: "内容不存在", 409: "操作冲突", 422
 
 
 def create_admin_app(parent: FastAPI | None = None) -> FastAPI:
-    from app.admin.routes import audit, auth, banners, boards, dashboard, exports, orgs, review, stats
+    from app.admin.routes import audit, auth, banners, boards, bureaus, dashboard, exports, orgs, review, stats
 
     admin = FastAPI(title="后台维护端", docs_url=None, redoc_url=None, openapi_url=None)
     if parent is not None:
         # One dictionary: overrides set on the API app (tests, alternative databases) reach the console too.
         admin.dependency_overrides = parent.dependency_overrides
-    for module in (auth, dashboard, orgs, review, boards, banners, exports, stats, audit):
+    for module in (auth, dashboard, orgs, review, boards, banners, exports, stats, audit, bureaus):
         admin.include_router(module.router)
 
     @admin.exception_handler(Unauthorized)

@@ -47,6 +47,7 @@ NAV: list[tuple[str, str, Perm | None]] = [
     ("/admin/exports", "三张清单导出", Perm.export),
     ("/admin/stats", "统计", Perm.stats),
     ("/admin/audit", "审计日志", Perm.audit),
+    ("/admin/bureaus", "推送单位与导入", Perm.bureaus),
 ]
 
 

@@ -9,14 +9,12 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from app.audit.service import record
 from app.bureaus import reports, service
 from app.bureaus.kinds import KINDS, PushKind
-from app.bureaus.push import run_push
 from app.bureaus.push_router import IdempotencyKey, idempotency_key_value, respond
 from app.bureaus.reports import BatchPage, BatchSummary
 from app.bureaus.service import VerifyDecision
-from app.bureaus.xlsx import MAX_XLSX_BYTES, XLSX, read_workbook, template_bytes
+from app.bureaus.xlsx import MAX_XLSX_BYTES, XLSX, import_workbook, template_bytes
 from app.core.db import SessionDep, WriteSessionDep
 from app.core.schemas import ItemId, PublicModel, RequestModel
 from app.core.security import client_ip
@@ -154,20 +152,15 @@ def staff_import(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """工作人员代本市推送单位上传 Excel：与接口推送完全相同的校验、核验规则与逐条报告，批次记在该单位名下。"""
-    key = idempotency_key_value(idempotency_key)
-    principal = service.staff_principal(session, actor, bureau_id)
-    body, digest = read_workbook(KINDS[kind], file.file.read(MAX_XLSX_BYTES + 1), atomic=atomic)
-    answer = run_push(session, principal, kind, key, body, origin="staff_import", digest=digest)
-    record(
+    answer = import_workbook(
         session,
-        actor_type="staff",
-        actor_id=actor.id,
-        city_code=principal.city_code,
-        action="push.staff_import",
-        object_type="push_batch",
-        object_id=answer.batch_id,
+        actor,
+        bureau_id,
+        kind,
+        file.file.read(MAX_XLSX_BYTES + 1),
+        idempotency_key=idempotency_key_value(idempotency_key),
+        atomic=atomic,
         ip=client_ip(request),
-        detail={"kind": kind.value, "status": answer.status_code, "replayed": answer.replayed},
     )
     session.commit()
     return respond(answer)

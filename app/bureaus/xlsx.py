@@ -12,11 +12,15 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
+from sqlmodel import Session
 
-from app.bureaus.kinds import Kind
-from app.bureaus.push import MAX_RECORDS, PushRequest
+from app.audit.service import record
+from app.bureaus.kinds import KINDS, Kind, PushKind
+from app.bureaus.push import MAX_RECORDS, PushAnswer, PushRequest, run_push
+from app.bureaus.service import staff_principal
 from app.core.errors import AppError
 from app.core.labels import LABELS
+from app.staff.models import StaffUser
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_XLSX_BYTES = 5 * 1024 * 1024
@@ -184,3 +188,35 @@ def read_workbook(kind: Kind, data: bytes, *, atomic: bool = True) -> tuple[Push
     records = workbook_records(kind, data)
     digest = hashlib.sha256(b"xlsx:" + kind.name.value.encode() + (b":1:" if atomic else b":0:") + data).hexdigest()
     return PushRequest(atomic=atomic, records=records), digest
+
+
+def import_workbook(
+    session: Session,
+    actor: StaffUser,
+    bureau_id: int,
+    kind_name: PushKind,
+    data: bytes,
+    *,
+    idempotency_key: str,
+    atomic: bool = True,
+    ip: str = "",
+) -> PushAnswer:
+    """Staff import a filled template for a bureau of their city scope: the push path, audited (caller commits).
+
+    Shared by the staff API and the back-office console's import page.
+    """
+    principal = staff_principal(session, actor, bureau_id)
+    body, digest = read_workbook(KINDS[kind_name], data, atomic=atomic)
+    answer = run_push(session, principal, kind_name, idempotency_key, body, origin="staff_import", digest=digest)
+    record(
+        session,
+        actor_type="staff",
+        actor_id=actor.id,
+        city_code=principal.city_code,
+        action="push.staff_import",
+        object_type="push_batch",
+        object_id=answer.batch_id,
+        ip=ip,
+        detail={"kind": kind_name.value, "status": answer.status_code, "replayed": answer.replayed},
+    )
+    return answer
