@@ -20,12 +20,12 @@ from app.boards.talent.models import Job
 from app.boards.tech.models import TechManager
 from app.contrib.models import Interest
 from app.contrib.schemas import ReviewItem, ReviewKind
-from app.contrib.service import interest_notice, notify_org
+from app.contrib.service import interest_notice
 from app.core.errors import Conflict, NotFound
 from app.core.models import RecordSource, Verification, utcnow
 from app.demands.models import Demand
 from app.managers.models import DemandAssignment, FollowUp
-from app.notifications.service import notify
+from app.notifications.service import notify, notify_org
 from app.staff.models import StaffUser
 from app.staff.service import city_scope
 

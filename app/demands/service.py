@@ -40,9 +40,9 @@ from app.demands.schemas import (
     ReviewDecision,
 )
 from app.demands.state import ApplicationAction, DemandAction
-from app.members.models import Member, OrgMembership
+from app.members.models import Member
 from app.moderation.service import RiskyContent, Suggest, check_member_texts
-from app.notifications.service import notify
+from app.notifications.service import notify_org, org_member_ids
 from app.orgs.models import Organization
 from app.staff.models import StaffUser
 from app.staff.service import city_scope
@@ -110,18 +110,6 @@ def check_texts(member: Member, *texts: str) -> ContentVerdict:
         log.warning("content check failed: held for review", exc_info=True)
         return ContentVerdict.unavailable
     return ContentVerdict.pass_ if verdict is Suggest.pass_ else ContentVerdict.review
-
-
-def org_member_ids(session: Session, org_id: int | None) -> list[int]:
-    if org_id is None:
-        return []
-    return list(session.exec(select(OrgMembership.member_id).where(OrgMembership.org_id == org_id)).all())
-
-
-def notify_org(session: Session, org_id: int | None, kind: str, title: str, body: str = "", link: str = "") -> None:
-    """Every member of the organisation gets the message in the inbox."""
-    for member_id in org_member_ids(session, org_id):
-        notify(session, member_id, kind, title, body, link)
 
 
 def _audit_member(

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import record
 from app.boards.tech.models import TechManager
-from app.contrib.service import moderated, notify_org
+from app.contrib.service import moderated
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.models import Publication, RecordSource, Verification, utcnow
 from app.demands.models import Demand, DemandStatus
@@ -28,7 +28,7 @@ from app.managers.schemas import (
     ManagerApply,
 )
 from app.members.models import Member
-from app.notifications.service import notify
+from app.notifications.service import notify, notify_org
 from app.orgs.models import Organization
 from app.staff.models import StaffUser
 from app.staff.service import city_scope
