@@ -935,6 +935,14 @@ def applications_of_demand(
     session: Session, org: Organization, demand_id: int, status: ApplicationStatus | None, page: int, page_size: int
 ) -> tuple[list[tuple[DemandApplication, Demand]], int]:
     owned_demand(session, org, demand_id)
+    return received_applications(session, demand_id, status, page, page_size)
+
+
+def received_applications(
+    session: Session, demand_id: int, status: ApplicationStatus | None, page: int, page_size: int
+) -> tuple[list[tuple[DemandApplication, Demand]], int]:
+    """The applications a demand received that passed the content check: what the poster sees, and the assigned
+    技术经理人 (the caller has checked who is asking)."""
     conds = [col(A.demand_id) == demand_id, _in(A.status, state.POSTER_VISIBLE_APPLICATION_STATUSES)]
     if status is not None:
         conds.append(col(A.status) == status)
