@@ -2,7 +2,8 @@
 and expressions of interest. Services never commit; the endpoint does.
 
 Every member text passes `check_member_texts` (fail closed: `risky` is refused, `review` holds the record for staff),
-only members acting for a verified organisation (`ActingOrg`) write, and owners are told through `notify_org()` of the notifications domain.
+only members acting for a verified organisation (`ActingOrg`) write, and owners are told through `notify_org()` of
+the notifications domain. The search index follows every write here by its ORM listeners (app.search.indexer).
 """
 
 from __future__ import annotations
@@ -119,6 +120,36 @@ def _created(session: Session, member: Member, row: Any) -> Any:
         object_type=type(row).__tablename__,
         object_id=row.id,
         detail={"verification": row.verification},
+    )
+    return row
+
+
+def set_own_publication(
+    session: Session, member: Member, org: Organization, model: Any, item_id: int, publish: bool
+) -> Any:
+    """下架 / 重新上架 by the owner: one conditional UPDATE with the ownership and the other state in its WHERE. The
+    review state is left alone: a record waiting for staff stays out until approved. The search index follows by
+    its listener on the statement, as for every other ORM write."""
+    row = owned(session, model, item_id, org)
+    target = Publication.published if publish else Publication.unpublished
+    result = session.exec(
+        sa.update(model)
+        .where(model.id == item_id, model.org_id == org.id, model.publication != target)
+        .values(publication=target, updated_at=utcnow())
+    )
+    if result.rowcount == 0:
+        if publish:
+            raise Conflict("该内容已在展示中", code="already_published")
+        raise Conflict("该内容已下架", code="already_unpublished")
+    session.refresh(row)
+    record(
+        session,
+        actor_type="member",
+        actor_id=member.id,
+        city_code=row.city_code,
+        action=f"{model.__tablename__}.{'publish' if publish else 'unpublish'}",
+        object_type=model.__tablename__,
+        object_id=row.id,
     )
     return row
 
