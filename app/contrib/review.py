@@ -182,3 +182,15 @@ def approve(session: Session, staff: StaffUser, kind: ReviewKind, item_id: int) 
 
 def reject(session: Session, staff: StaffUser, kind: ReviewKind, item_id: int, reason: str) -> Any:
     return _decide(session, staff, kind, item_id, Verification.rejected, reason)
+
+
+def pending_count(session: Session, staff: StaffUser, kind: ReviewKind) -> int:
+    """How many submissions of one kind wait for staff in the staff user's city (the queue shows the oldest)."""
+    spec = SPECS[kind]
+    return int(
+        session.exec(
+            select(sa.func.count())
+            .select_from(spec.model)
+            .where(spec.model.verification == Verification.pending, *_scope(spec, staff))
+        ).one()
+    )
