@@ -205,3 +205,22 @@ class TestSubscribeDelivery:
                 assert s.exec(select(Notification.push_status)).all() == ["sent"]
         finally:
             engine.dispose()
+
+
+class TestNotifyOrg:
+    """The one way every domain (demands, contributions, managers) tells an organisation's members."""
+
+    def test_every_member_of_the_org_and_nobody_else(self, session: Session) -> None:
+        org = factories.organization(session, "常州某新材料公司", "91320400MA1X000001")
+        other = factories.organization(session, "无锡某公司", "91320200MA1X000002")
+        admin, _ = factories.member(session, "openid-org-admin", org=org)
+        staff, _ = factories.member(session, "openid-org-staff", org=org, role="member")
+        outsider, _ = factories.member(session, "openid-outsider", org=other)
+        service.notify_org(session, org.id, "demand.approved", "榜单已发布", "正文", "demand:1")
+        service.notify_org(session, None, "demand.approved", "无机构的记录", "", "")
+        session.flush()
+        rows = session.exec(select(Notification.member_id, Notification.kind, Notification.link)).all()
+        assert sorted(rows) == sorted(
+            [(admin.id, "demand.approved", "demand:1"), (staff.id, "demand.approved", "demand:1")]
+        )
+        assert outsider.id not in {r[0] for r in rows}

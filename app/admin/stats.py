@@ -10,12 +10,19 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from app.admin.deps import scope_conds
-from app.core.models import utcnow
+from app.boards.finance.models import FinancingNeed
+from app.boards.showcase.models import Achievement, Event
+from app.boards.talent.models import Job
+from app.boards.tech.models import TechManager
+from app.contrib.models import EventRegistration, Interest, RegistrationStatus
+from app.core.models import RecordSource, Verification, utcnow
 from app.core.schemas import CityCode
 from app.core.timeutil import CHINA
 from app.demands.models import Demand, DemandStatus
 from app.home.service import BOARDS, _public
+from app.managers.models import DemandAssignment, FollowUp
 from app.staff.models import StaffUser
+from app.staff.service import city_scope
 
 CITIES = [c.value for c in CityCode]
 
@@ -91,3 +98,76 @@ def monthly(session: Session, user: StaffUser, n: int = 12) -> dict[str, dict[st
         if models:
             out[name] = {k: counts.get(k, 0) for k in keys}
     return out
+
+
+# ---------------------------------------------------------------- what members contribute (issue: 会员共建)
+
+
+def _member_kinds() -> list[tuple[str, Any, Any, list[Any]]]:
+    """(name, table, city column, the statement's FROM with joins and conditions) of every kind of member
+    contribution. Board records count only those members wrote (bureaus' and staff's are in the board counts);
+    registrations, interest and follow-ups are all members'. Their city is the city of what they concern."""
+    by_member: list[tuple[str, Any]] = [
+        ("科技成果", Achievement),
+        ("融资需求", FinancingNeed),
+        ("招聘岗位", Job),
+        ("技术经理人", TechManager),
+    ]
+    kinds: list[tuple[str, Any, Any, list[Any]]] = [
+        (name, model, model.city_code, [model.source == RecordSource.member]) for name, model in by_member
+    ]
+    kinds.append(("感兴趣/投资意向", Interest, Interest.city_code, []))
+    kinds.append(
+        ("活动报名", EventRegistration, Event.city_code, [EventRegistration.status == RegistrationStatus.registered])
+    )
+    kinds.append(("跟进记录", FollowUp, Demand.city_code, []))
+    return kinds
+
+
+def _member_from(model: Any, stmt: Any) -> Any:
+    if model is EventRegistration:
+        return stmt.select_from(EventRegistration).join(Event, col(Event.id) == col(EventRegistration.event_id))
+    if model is FollowUp:
+        return (
+            stmt.select_from(FollowUp)
+            .join(DemandAssignment, col(DemandAssignment.id) == col(FollowUp.assignment_id))
+            .join(Demand, col(Demand.id) == col(DemandAssignment.demand_id))
+        )
+    return stmt.select_from(model)
+
+
+def _city_scope(user: StaffUser, city_column: Any) -> list[Any]:
+    return [city_column == c for c in [city_scope(user)] if c is not None]
+
+
+def member_contributions(session: Session, user: StaffUser) -> list[dict[str, Any]]:
+    """Per kind of member contribution: {name, cities: {city: n}, total, pending (waiting for staff)}, counted
+    within the user's city."""
+    out = []
+    for name, model, city_column, conds in _member_kinds():
+        pending = model.verification == Verification.pending if hasattr(model, "verification") else sa.false()
+        stmt = _member_from(
+            model, sa.select(city_column, func.count(), func.count().filter(pending)).group_by(city_column)
+        ).where(*conds, *_city_scope(user, city_column))
+        counts: Counter[str] = Counter()
+        waiting = 0
+        for city, n, p in session.connection().execute(stmt):
+            counts[city] += int(n)
+            waiting += int(p or 0)
+        cities = {c: counts.get(c, 0) for c in CITIES}
+        out.append({"name": name, "cities": cities, "total": sum(cities.values()), "pending": waiting})
+    return out
+
+
+def member_monthly(session: Session, user: StaffUser, n: int = 12) -> dict[str, dict[str, int]]:
+    """{"会员提交": {YYYY-MM: new contributions of every kind}} for the last n months."""
+    keys = months(n)
+    since = utcnow() - timedelta(days=31 * n)
+    counts: Counter[str] = Counter()
+    for _, model, city_column, conds in _member_kinds():
+        stmt = _member_from(model, sa.select(model.created_at)).where(
+            model.created_at >= since, *conds, *_city_scope(user, city_column)
+        )
+        for (at,) in session.connection().execute(stmt):
+            counts[at.astimezone(CHINA).strftime("%Y-%m")] += 1
+    return {"会员提交": {k: counts.get(k, 0) for k in keys}}

@@ -20,12 +20,12 @@ from app.boards.talent.models import Job
 from app.boards.tech.models import TechManager
 from app.contrib.models import Interest
 from app.contrib.schemas import ReviewItem, ReviewKind
-from app.contrib.service import interest_notice, notify_org
+from app.contrib.service import interest_notice
 from app.core.errors import Conflict, NotFound
 from app.core.models import RecordSource, Verification, utcnow
 from app.demands.models import Demand
 from app.managers.models import DemandAssignment, FollowUp
-from app.notifications.service import notify
+from app.notifications.service import notify, notify_org
 from app.staff.models import StaffUser
 from app.staff.service import city_scope
 
@@ -190,3 +190,15 @@ def approve(session: Session, staff: StaffUser, kind: ReviewKind, item_id: int) 
 
 def reject(session: Session, staff: StaffUser, kind: ReviewKind, item_id: int, reason: str) -> Any:
     return _decide(session, staff, kind, item_id, Verification.rejected, reason)
+
+
+def pending_count(session: Session, staff: StaffUser, kind: ReviewKind) -> int:
+    """How many submissions of one kind wait for staff in the staff user's city (the queue shows the oldest)."""
+    spec = SPECS[kind]
+    return int(
+        session.exec(
+            select(sa.func.count())
+            .select_from(spec.model)
+            .where(spec.model.verification == Verification.pending, *_scope(spec, staff))
+        ).one()
+    )

@@ -190,6 +190,36 @@ def update_achievement(
 
 
 @router.post(
+    "/showcase/achievements/{achievement_id}/unpublish",
+    operation_id="showcase_achievement_unpublish",
+    summary="下架本机构的科技成果",
+    tags=["showcase"],
+)
+def unpublish_achievement(
+    achievement_id: ItemId, member: CurrentMember, org: ActingOrg, session: WriteSessionDep
+) -> MyAchievement:
+    """本机构下架自己发布的科技成果：不再公开展示，也不再出现在搜索结果中；可重新上架。只能操作本机构的科技成果。"""
+    row = service.set_own_publication(session, member, org, Achievement, achievement_id, publish=False)
+    session.commit()
+    return MyAchievement.model_validate(row)
+
+
+@router.post(
+    "/showcase/achievements/{achievement_id}/publish",
+    operation_id="showcase_achievement_publish",
+    summary="重新上架本机构的科技成果",
+    tags=["showcase"],
+)
+def publish_achievement(
+    achievement_id: ItemId, member: CurrentMember, org: ActingOrg, session: WriteSessionDep
+) -> MyAchievement:
+    """重新上架已下架的科技成果；已通过审核的随即公开并可被搜索到，待审核的仍待工作人员审核。"""
+    row = service.set_own_publication(session, member, org, Achievement, achievement_id, publish=True)
+    session.commit()
+    return MyAchievement.model_validate(row)
+
+
+@router.post(
     "/showcase/achievements/{achievement_id}/interests",
     operation_id="showcase_achievement_interest",
     summary="我感兴趣",
@@ -263,6 +293,36 @@ def update_financing_need(
 
 
 @router.post(
+    "/finance/financing-needs/{need_id}/unpublish",
+    operation_id="finance_financing_need_unpublish",
+    summary="下架本机构的融资需求",
+    tags=["finance"],
+)
+def unpublish_financing_need(
+    need_id: ItemId, member: CurrentMember, org: ActingOrg, session: WriteSessionDep
+) -> MyFinancingNeed:
+    """本机构下架自己发布的融资需求：不再公开展示，也不再出现在搜索结果中；可重新上架。只能操作本机构的融资需求。"""
+    row = service.set_own_publication(session, member, org, FinancingNeed, need_id, publish=False)
+    session.commit()
+    return MyFinancingNeed.model_validate(row)
+
+
+@router.post(
+    "/finance/financing-needs/{need_id}/publish",
+    operation_id="finance_financing_need_publish",
+    summary="重新上架本机构的融资需求",
+    tags=["finance"],
+)
+def publish_financing_need(
+    need_id: ItemId, member: CurrentMember, org: ActingOrg, session: WriteSessionDep
+) -> MyFinancingNeed:
+    """重新上架已下架的融资需求；已通过审核的随即公开并可被搜索到，待审核的仍待工作人员审核。"""
+    row = service.set_own_publication(session, member, org, FinancingNeed, need_id, publish=True)
+    session.commit()
+    return MyFinancingNeed.model_validate(row)
+
+
+@router.post(
     "/finance/financing-needs/{need_id}/interests",
     operation_id="finance_financing_need_interest",
     summary="表达投资意向",
@@ -324,6 +384,32 @@ def update_job(
 ) -> MyJob:
     """修改岗位（可延长截止日期重新开放）；修改后重新经内容安全检测。只能修改本机构的岗位。"""
     row = service.update_job(session, member, org, job_id, body)
+    session.commit()
+    return service.my_job(row)
+
+
+@router.post(
+    "/talent/jobs/{job_id}/unpublish",
+    operation_id="talent_job_unpublish",
+    summary="下架本机构的招聘岗位",
+    tags=["talent"],
+)
+def unpublish_job(job_id: ItemId, member: CurrentMember, org: ActingOrg, session: WriteSessionDep) -> MyJob:
+    """本机构下架自己发布的招聘岗位：不再公开展示，也不再出现在搜索结果中；可重新上架。只能操作本机构的招聘岗位。"""
+    row = service.set_own_publication(session, member, org, Job, job_id, publish=False)
+    session.commit()
+    return service.my_job(row)
+
+
+@router.post(
+    "/talent/jobs/{job_id}/publish",
+    operation_id="talent_job_publish",
+    summary="重新上架本机构的招聘岗位",
+    tags=["talent"],
+)
+def publish_job(job_id: ItemId, member: CurrentMember, org: ActingOrg, session: WriteSessionDep) -> MyJob:
+    """重新上架已下架的招聘岗位；已通过审核的随即公开并可被搜索到，待审核的仍待工作人员审核。"""
+    row = service.set_own_publication(session, member, org, Job, job_id, publish=True)
     session.commit()
     return service.my_job(row)
 

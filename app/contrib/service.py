@@ -2,7 +2,8 @@
 and expressions of interest. Services never commit; the endpoint does.
 
 Every member text passes `check_member_texts` (fail closed: `risky` is refused, `review` holds the record for staff),
-only members acting for a verified organisation (`ActingOrg`) write, and owners are told through `notify()`.
+only members acting for a verified organisation (`ActingOrg`) write, and owners are told through `notify_org()` of
+the notifications domain. The search index follows every write here by its ORM listeners (app.search.indexer).
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.listing import json_list_contains, public_reviewed
 from app.core.models import Publication, RecordSource, Verification, utcnow
 from app.core.timeutil import today_cn
-from app.members.models import Member, OrgMembership
+from app.members.models import Member
 from app.moderation.service import Suggest, check_member_texts
-from app.notifications.service import notify
+from app.notifications.service import notify, notify_org
 from app.orgs.models import Organization, OrgType
 from app.staff.models import StaffUser
 from app.staff.service import city_scope
@@ -60,18 +61,6 @@ def moderated(member: Member, *texts: str | None) -> Verification:
     `risky` raises RiskyContent (422) before anything is written."""
     verdict = check_member_texts(member, *(t or "" for t in texts))
     return Verification.verified if verdict is Suggest.pass_ else Verification.pending
-
-
-def org_member_ids(session: Session, org_id: int) -> list[int]:
-    return list(session.exec(select(OrgMembership.member_id).where(OrgMembership.org_id == org_id)).all())
-
-
-def notify_org(session: Session, org_id: int | None, kind: str, title: str, body: str = "", link: str = "") -> None:
-    """Tells every member of an organisation (the owner of a record) in the inbox."""
-    if org_id is None:
-        return
-    for member_id in org_member_ids(session, org_id):
-        notify(session, member_id, kind, title, body, link)
 
 
 def require_org_type(org: Organization, allowed: Iterable[OrgType], what: str) -> None:
@@ -131,6 +120,36 @@ def _created(session: Session, member: Member, row: Any) -> Any:
         object_type=type(row).__tablename__,
         object_id=row.id,
         detail={"verification": row.verification},
+    )
+    return row
+
+
+def set_own_publication(
+    session: Session, member: Member, org: Organization, model: Any, item_id: int, publish: bool
+) -> Any:
+    """下架 / 重新上架 by the owner: one conditional UPDATE with the ownership and the other state in its WHERE. The
+    review state is left alone: a record waiting for staff stays out until approved. The search index follows by
+    its listener on the statement, as for every other ORM write."""
+    row = owned(session, model, item_id, org)
+    target = Publication.published if publish else Publication.unpublished
+    result = session.exec(
+        sa.update(model)
+        .where(model.id == item_id, model.org_id == org.id, model.publication != target)
+        .values(publication=target, updated_at=utcnow())
+    )
+    if result.rowcount == 0:
+        if publish:
+            raise Conflict("该内容已在展示中", code="already_published")
+        raise Conflict("该内容已下架", code="already_unpublished")
+    session.refresh(row)
+    record(
+        session,
+        actor_type="member",
+        actor_id=member.id,
+        city_code=row.city_code,
+        action=f"{model.__tablename__}.{'publish' if publish else 'unpublish'}",
+        object_type=model.__tablename__,
+        object_id=row.id,
     )
     return row
 

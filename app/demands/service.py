@@ -40,9 +40,9 @@ from app.demands.schemas import (
     ReviewDecision,
 )
 from app.demands.state import ApplicationAction, DemandAction
-from app.members.models import Member, OrgMembership
+from app.members.models import Member
 from app.moderation.service import RiskyContent, Suggest, check_member_texts
-from app.notifications.service import notify
+from app.notifications.service import notify_org, org_member_ids
 from app.orgs.models import Organization
 from app.staff.models import StaffUser
 from app.staff.service import city_scope
@@ -110,18 +110,6 @@ def check_texts(member: Member, *texts: str) -> ContentVerdict:
         log.warning("content check failed: held for review", exc_info=True)
         return ContentVerdict.unavailable
     return ContentVerdict.pass_ if verdict is Suggest.pass_ else ContentVerdict.review
-
-
-def org_member_ids(session: Session, org_id: int | None) -> list[int]:
-    if org_id is None:
-        return []
-    return list(session.exec(select(OrgMembership.member_id).where(OrgMembership.org_id == org_id)).all())
-
-
-def notify_org(session: Session, org_id: int | None, kind: str, title: str, body: str = "", link: str = "") -> None:
-    """Every member of the organisation gets the message in the inbox."""
-    for member_id in org_member_ids(session, org_id):
-        notify(session, member_id, kind, title, body, link)
 
 
 def _audit_member(
@@ -962,6 +950,14 @@ def applications_of_demand(
     session: Session, org: Organization, demand_id: int, status: ApplicationStatus | None, page: int, page_size: int
 ) -> tuple[list[tuple[DemandApplication, Demand]], int]:
     owned_demand(session, org, demand_id)
+    return received_applications(session, demand_id, status, page, page_size)
+
+
+def received_applications(
+    session: Session, demand_id: int, status: ApplicationStatus | None, page: int, page_size: int
+) -> tuple[list[tuple[DemandApplication, Demand]], int]:
+    """The applications a demand received that passed the content check: what the poster sees, and the assigned
+    技术经理人 (the caller has checked who is asking)."""
     conds = [col(A.demand_id) == demand_id, _in(A.status, state.POSTER_VISIBLE_APPLICATION_STATUSES)]
     if status is not None:
         conds.append(col(A.status) == status)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from app.core.db import SessionDep, WriteSessionDep
 from app.core.errors import AppError, ErrorBody
+from app.core.listing import Page
 from app.core.schemas import ItemId
+from app.demands.schemas import ApplicationQuery
 from app.managers import service
 from app.managers.schemas import (
+    AssignmentApplication,
     AssignmentDetail,
     AssignmentPublic,
     FollowUpCreate,
@@ -91,6 +96,23 @@ def my_assignments(member: CurrentMember, session: SessionDep) -> list[Assignmen
 def get_assignment(assignment_id: ItemId, member: CurrentMember, session: SessionDep) -> AssignmentDetail:
     """经理人本人或发榜机构查看跟进安排与跟进记录（发榜方只看到已通过内容检测的记录）。"""
     return _assignment(session, member, assignment_id)
+
+
+@router.get(
+    "/tech/assignments/{assignment_id}/applications",
+    operation_id="tech_assignment_applications",
+    summary="跟进榜单收到的揭榜申请",
+    tags=["tech"],
+)
+def assignment_applications(
+    assignment_id: ItemId, member: CurrentMember, session: SessionDep, q: Annotated[ApplicationQuery, Query()]
+) -> Page[AssignmentApplication]:
+    """被指派或认领该榜单的技术经理人查看榜单收到的揭榜申请（已通过内容检测的），含揭榜机构名称、类型、城市与方案；
+    联系电话已脱敏，附件只有发榜方可见。其他经理人、揭榜方和其他人得到 404；跟进安排结束后不能再查看。"""
+    items, total = service.assignment_applications(session, member, assignment_id, q.status, q.page, q.page_size)
+    return Page[AssignmentApplication](
+        items=items, total=total, page=q.page, page_size=q.page_size, has_more=q.page * q.page_size < total
+    )
 
 
 @router.post(

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from pydantic import Field
 
 from app.contrib.schemas import PHONE
-from app.core.schemas import CityCode, PublicModel, RequestModel
+from app.core.schemas import CityCode, MaskedPhone, PublicModel, RequestModel
+from app.demands.models import ApplicationStatus
 
 
 class ManagerApply(RequestModel):
@@ -76,3 +77,28 @@ class AssignmentDetail(AssignmentPublic):
 
 class RatingCreate(RequestModel):
     rating: int = Field(ge=1, le=5, description="评分 1–5")
+
+
+class ApplicationPartner(PublicModel):
+    name: str
+    role: str
+
+
+class AssignmentApplication(PublicModel):
+    """A 揭榜 application as the assigned manager sees it: who applied (organisation, type, city) and what they
+    offer. The phone is masked and the attachments stay with the poster: the applicant gave them to the poster."""
+
+    id: int
+    status: ApplicationStatus
+    org_name: str
+    org_type: str = Field(description="揭榜机构类型：enterprise 企业、university 高校、institute 科研院所 …")
+    org_city_code: str = Field(description="揭榜机构所在城市")
+    partners: list[ApplicationPartner] = Field(description="联合揭榜单位")
+    proposal: str
+    team: str
+    budget_wan_yuan: float | None
+    timeline: str
+    contact_name: str
+    contact_phone: MaskedPhone = Field(description="已脱敏")
+    created_at: datetime
+    decided_at: datetime | None

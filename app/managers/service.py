@@ -15,12 +15,14 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import record
 from app.boards.tech.models import TechManager
-from app.contrib.service import moderated, notify_org
+from app.contrib.service import moderated
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.models import Publication, RecordSource, Verification, utcnow
-from app.demands.models import Demand, DemandStatus
+from app.demands import service as demands
+from app.demands.models import ApplicationStatus, Demand, DemandStatus
 from app.managers.models import AssignmentOrigin, AssignmentStatus, DemandAssignment, FollowUp
 from app.managers.schemas import (
+    AssignmentApplication,
     AssignmentDetail,
     AssignmentPublic,
     FollowUpCreate,
@@ -28,7 +30,7 @@ from app.managers.schemas import (
     ManagerApply,
 )
 from app.members.models import Member
-from app.notifications.service import notify
+from app.notifications.service import notify, notify_org
 from app.orgs.models import Organization
 from app.staff.models import StaffUser
 from app.staff.service import city_scope
@@ -361,6 +363,36 @@ def assignment_detail(
     return AssignmentDetail.model_validate(
         {**_public(row, demand, manager), "follow_ups": [FollowUpPublic.model_validate(f) for f in follow_ups]}
     )
+
+
+def assignment_applications(
+    session: Session, member: Member, assignment_id: int, status: ApplicationStatus | None, page: int, page_size: int
+) -> tuple[list[AssignmentApplication], int]:
+    """The applications of the followed demand, for its manager only (the poster has its own list; anybody else,
+    applicants included, gets a 404), while the assignment runs or after it reached 验收."""
+    row, demand, _, is_manager = visible_assignment(session, member, None, assignment_id)
+    if not is_manager:
+        raise NotFound()
+    if row.status not in (AssignmentStatus.active, AssignmentStatus.completed):
+        raise Conflict("该安排已结束，不能再查看揭榜申请", code="assignment_not_active")
+    rows, total = demands.received_applications(session, demand.id, status, page, page_size)  # type: ignore[arg-type]
+    ids = {a.org_id for a, _ in rows}
+    orgs = {o.id: o for o in session.exec(select(Organization).where(col(Organization.id).in_(ids))).all()}
+    items = []
+    for application, _ in rows:
+        org = orgs[application.org_id]
+        items.append(
+            AssignmentApplication.model_validate(
+                {
+                    **application.model_dump(),
+                    "org_name": org.name,
+                    "org_type": org.org_type,
+                    "org_city_code": org.city_code,
+                    "partners": [{"name": p.get("name", ""), "role": p.get("role", "")} for p in application.partners],
+                }
+            )
+        )
+    return items, total
 
 
 def add_follow_up(session: Session, member: Member, assignment_id: int, body: FollowUpCreate) -> FollowUp:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, func, select
 from app.core.config import get_settings
 from app.core.errors import AppError, NotFound
 from app.core.models import utcnow
-from app.members.models import Member
+from app.members.models import Member, OrgMembership
 from app.notifications.models import Notification, SubscribeCredit
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,19 @@ def notify(
         session.info[OUTBOX_FLAG] = True
     session.add(note)
     return note
+
+
+def org_member_ids(session: Session, org_id: int | None) -> list[int]:
+    if org_id is None:
+        return []
+    return list(session.exec(select(OrgMembership.member_id).where(OrgMembership.org_id == org_id)).all())
+
+
+def notify_org(session: Session, org_id: int | None, kind: str, title: str, body: str = "", link: str = "") -> None:
+    """Every member of an organisation (the owner of a record, the poster of a demand) gets the message in the
+    inbox; nothing for a record without an organisation."""
+    for member_id in org_member_ids(session, org_id):
+        notify(session, member_id, kind, title, body, link)
 
 
 # -- credits -------------------------------------------------------------------------------------------------------

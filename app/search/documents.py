@@ -13,7 +13,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.core.models import Publication, Verification, utcnow
+from app.core.timeutil import today_cn
 from app.search.tokens import tag, token_text
 
 EXCERPT_CHARS = 600
@@ -40,6 +43,10 @@ class DocSpec:
     )
     chain_nodes: Callable[[Any], list[str]] = lambda r: []
     point: Callable[[Any], tuple[float | None, float | None]] = lambda r: (None, None)
+
+
+def _reviewed_public(r: Any) -> bool:
+    return bool(r.publication == Publication.published and r.verification == Verification.verified)
 
 
 def _s(v: Any) -> str:
@@ -160,6 +167,14 @@ def specs() -> dict[str, DocSpec]:
             lambda r: r.title,
             lambda r: [r.org_name, r.education, r.experience, r.description],
             lambda r: "job",
+            # A job closes by itself after its closing date (the board hides it): `remove_closed_jobs` sweeps the
+            # index rows of those that closed since they were indexed.
+            is_public=lambda r: _reviewed_public(r) and (r.closing_date is None or r.closing_date >= today_cn()),
+            public_sql=lambda m: [
+                m.publication == Publication.published,
+                m.verification == Verification.verified,
+                sa.or_(m.closing_date.is_(None), m.closing_date >= today_cn()),
+            ],
         ),
         DocSpec(
             Expert,

@@ -116,6 +116,25 @@ def after_push_write(session: Session, model: Any, ids: Iterable[int]) -> int:
     return index_records(session, model, ids)
 
 
+def remove_closed_jobs(session: Session) -> int:
+    """Drop the index rows of jobs whose closing date has passed since they were indexed: nothing writes to a job
+    when it closes by the calendar. Run daily after midnight (China time): `python -m app.search expire`."""
+    from app.boards.talent.models import Job
+    from app.core.timeutil import today_cn
+
+    conn = session.connection()
+    job = Job.__table__  # type: ignore[attr-defined]
+    ids = [
+        rid
+        for (rid,) in conn.execute(
+            sa.select(_doc_table.c.record_id)
+            .join(job, job.c.id == _doc_table.c.record_id)
+            .where(_doc_table.c.kind == "job", job.c.closing_date < today_cn())
+        )
+    ]
+    return remove_records(session, Job, ids)
+
+
 # --- ORM listeners ---------------------------------------------------------------------------------------------
 
 
@@ -248,4 +267,11 @@ def indexing_disabled(session: Session) -> None:
     session.info[_ENABLED_KEY] = False
 
 
-__all__ = ["after_push_write", "index_records", "indexing_disabled", "reindex_all", "remove_records"]
+__all__ = [
+    "after_push_write",
+    "index_records",
+    "indexing_disabled",
+    "reindex_all",
+    "remove_closed_jobs",
+    "remove_records",
+]

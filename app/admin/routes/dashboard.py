@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from app.admin.deps import ConsoleUser, Perm, can
 from app.admin.render import render
-from app.admin.routes.review import queue_counts
+from app.admin.routes.review import all_queue_counts
 from app.core.db import SessionDep
 
 router = APIRouter()
@@ -17,7 +17,7 @@ router = APIRouter()
 
 @router.get("/")
 def home(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
-    queues = [q for q in queue_counts(session, user) if q[2]] if can(user, Perm.review) else []
+    queues = [q for q in all_queue_counts(session, user) if q[2]] if can(user, Perm.review) else []
     return render(request, "dashboard.html", user, queues=queues)
 
 

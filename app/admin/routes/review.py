@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, func, select
 
+import app.admin.routes.contrib_queues as contrib_queues
 from app.admin import service
 from app.admin.deps import Perm, allowed_city, require, scope_conds
 from app.admin.queues import decide_many
@@ -24,6 +25,13 @@ from app.staff.models import StaffUser
 
 router = APIRouter(prefix="/review")
 Reviewer = Annotated[StaffUser, Depends(require(Perm.review))]
+router.include_router(contrib_queues.router)
+
+
+def all_queue_counts(session: Session, user: StaffUser) -> list[tuple[str, str, int]]:
+    """Every queue of the console: those below (`queue_counts`) and the members' contributions that belong to no
+    board table (`contrib_queues`)."""
+    return queue_counts(session, user) + contrib_queues.counts(session, user)
 
 
 def _count(session: Session, model: Any, user: StaffUser, *conds: Any) -> int:
@@ -58,7 +66,7 @@ def queue_counts(session: Session, user: StaffUser) -> list[tuple[str, str, int]
 
 @router.get("")
 def index(request: Request, user: Reviewer, session: SessionDep) -> Response:
-    return render(request, "review_index.html", user, queues=queue_counts(session, user))
+    return render(request, "review_index.html", user, queues=all_queue_counts(session, user))
 
 
 @router.get("/records/{key}")

@@ -21,7 +21,7 @@ Viewer = Annotated[StaffUser, Depends(require(Perm.stats))]
 def index(request: Request, user: Viewer, session: SessionDep) -> Response:
     matrix = stats.city_board_counts(session, user)
     funnel = stats.funnel(session, user)
-    trends = stats.monthly(session, user)
+    trends = {**stats.monthly(session, user), **stats.member_monthly(session, user)}
     extra = stats_extra(session, user)
     return render(
         request,
@@ -34,6 +34,7 @@ def index(request: Request, user: Viewer, session: SessionDep) -> Response:
         months=stats.months(),
         trend_max=max([v for s in trends.values() for v in s.values()] + [1]),
         city_codes=stats.CITIES,
+        contributions=stats.member_contributions(session, user),
         **extra,
     )
 
