@@ -25,7 +25,7 @@ def _free_port() -> int:
 
 
 def _wait_until_up(base: str, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"server exited early: {proc.stdout.read() if proc.stdout else ''}")

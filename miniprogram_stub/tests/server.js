@@ -40,7 +40,7 @@ async function startServer() {
     }),
   ]).finally(() => clearTimeout(startTimer));
   const info = JSON.parse(first);
-  await waitHealthy(info.base_url, 30000);
+  await waitHealthy(info.base_url, 120000);
   return {
     ...info,
     async stop() {
