@@ -15,6 +15,8 @@ from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
@@ -68,6 +70,18 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2id at its smallest cost: tests check the rules around the hash, not its cost, and the recommended cost
+    (64 MiB, 3 passes, ~0.2 s of CPU) was most of the CPU of every test that logs a staff user in."""
+    import app.staff.service as staff_service
+
+    recommended = staff_service.password_hash
+    staff_service.password_hash = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    yield
+    staff_service.password_hash = recommended
 
 
 @pytest.fixture(scope="session")
