@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-# Modules whose @benchmark functions run, in this order of import. Push and search add theirs here.
-MODULES = ["bench.core"]
+# Modules whose @benchmark functions run (sorted by each benchmark's `order`).
+MODULES = ["bench.core", "bench.push", "bench.search"]
 
 
 @dataclass

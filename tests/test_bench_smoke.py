@@ -12,19 +12,56 @@ from bench.registry import Result
 
 @pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="the smoke test runs once, on SQLite")
 class TestBenchSmoke:
-    def test_a_tiny_run_prints_every_figure(self) -> None:
+    def test_a_tiny_run_prints_every_figure(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("BENCH_PUSH_RECORDS", "150")
+        monkeypatch.setenv("BENCH_SEARCH_ROUNDS", "1")
+        monkeypatch.setenv("BENCH_SEARCH_SECONDS", "1")
         results, meta = run("sqlite", 300, duration=0.3, warmup=0, connections=4, workers=1, say=False)
         figures = [r.figure for r in results]
         assert figures[0].startswith("floor")
         assert any(f.startswith("board lists") for f in figures)
         assert any(f.startswith("details") for f in figures)
         assert any(f.startswith("anonymous mix") for f in figures)
+        push = {r.figure: r for r in results if r.figure.startswith(("push:", "raw executemany"))}
+        assert len(push) == 6, figures
+        new = push["push: new records (held for verification)"]
+        assert new.unit == "records/s" and new.rps and new.floor_rps and new.ratio is not None
+        search = [r for r in results if r.figure.startswith(("search", "matching"))]
+        assert any("over HTTP" in r.figure for r in search), figures
+        assert all(r.rps is not None and r.rps > 0 and r.p50_ms is not None for r in search)
         floor = results[0]
         assert floor.rps and floor.rps > 0
         assert all(r.errors == 0 for r in results), [(r.figure, r.note) for r in results if r.errors]
         table = format_table(results)
         assert "PASS" in table or "FAIL" in table
         assert meta["rows"] == 300
+
+    def test_only_selects_benchmarks(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("BENCH_PUSH_RECORDS", "100")
+        results, _ = run("sqlite", 300, duration=0.2, warmup=0, connections=2, workers=1, only={"push"}, say=False)
+        figures = [r.figure for r in results]
+        assert figures[0].startswith("floor")
+        assert any(f.startswith("push:") for f in figures)
+        assert not any(f.startswith(("board lists", "search", "anonymous mix")) for f in figures), figures
+
+    def test_pushed_rows_are_cleaned_up(self) -> None:
+        from bench import push
+        from bench.data import prepare
+
+        _, engine = prepare("sqlite", 300, say=False)
+        before = push_count(engine)
+        push.measure(engine, 100)
+        assert push_count(engine) == before
+        engine.dispose()
+
+
+def push_count(engine: object) -> tuple[int, int]:
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        rows = conn.execute(sa.text("SELECT count(*) FROM resource WHERE source_id LIKE '%bench-%'")).scalar_one()
+        docs = conn.execute(sa.text("SELECT count(*) FROM search_doc")).scalar_one()
+    return int(rows), int(docs)
 
 
 class TestResultRules:

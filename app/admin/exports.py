@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, select
 
 from app.admin.deps import allowed_city, scope_conds
@@ -153,9 +150,6 @@ SHEETS = [
 ]
 BY_KEY = {s.key: s for s in SHEETS}
 
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
-_HEAD_FILL = PatternFill("solid", fgColor="1E3A8A")
-
 
 def rows_of(session: Session, user: StaffUser, sheet: Sheet, city: str | None) -> list[Any]:
     rows = list(session.exec(sheet.query(user, allowed_city(user, city))).all())
@@ -166,6 +160,12 @@ def rows_of(session: Session, user: StaffUser, sheet: Sheet, city: str | None) -
 
 def workbook(session: Session, user: StaffUser, lists: list[str], city: str | None) -> tuple[bytes, dict[str, int]]:
     """The chosen lists as sheets of one workbook; returns its bytes and the row count of each sheet."""
+    # openpyxl is imported where a workbook is made: it would add a noticeable share to every worker's start-up.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1E3A8A")
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     counts = {}
@@ -174,7 +174,7 @@ def workbook(session: Session, user: StaffUser, lists: list[str], city: str | No
         ws = wb.create_sheet(sheet.title)
         ws.append([name for name, _ in sheet.columns])
         for cell in ws[1]:
-            cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
+            cell.font, cell.fill = head_font, head_fill
             cell.alignment = Alignment(vertical="center")
         rows = rows_of(session, user, sheet, city)
         for r in rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any
 
 from annotated_types import MaxLen
@@ -121,9 +122,9 @@ class Kind:
     # Foreign keys to check against reference tables before writing: column -> reference table.
     references: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def columns(self) -> list[str]:
-        """The table columns a push sets (besides source fields)."""
+        """The table columns a push sets (besides source fields); read for every field of every pushed record."""
         return [
             n
             for n in self.record.model_fields

@@ -10,8 +10,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
 from sqlmodel import Session
 
 from app.audit.service import record
@@ -90,6 +88,10 @@ def _hint(annotation: Any) -> str:
 
 
 def template_bytes(kind: Kind) -> bytes:
+    # openpyxl is imported where a workbook is made: it would add a noticeable share to every worker's start-up.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -146,6 +148,8 @@ def workbook_records(kind: Kind, data: bytes, *, limit: int | None = MAX_RECORDS
     """The records of a filled template, as dicts for the push request (no validation here)."""
     if limit is not None and len(data) > MAX_XLSX_BYTES:
         raise AppError("文件过大（上限 5 MB）", code="payload_too_large", status_code=413)
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:

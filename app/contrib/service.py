@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -382,6 +381,8 @@ REGISTRATION_HEADERS = ("序号", "单位", "姓名", "电话", "报名时间（
 
 def registrations_workbook(event: Event, rows: list[EventRegistration]) -> bytes:
     """The organiser's list of registrations as an .xlsx file."""
+    from openpyxl import Workbook  # imported here: it would weigh on every worker's start-up
+
     from app.core.timeutil import CHINA
 
     wb = Workbook()

@@ -96,8 +96,10 @@ def index_records(session: Session, model: Any, ids: Iterable[int]) -> int:
     table = model.__table__
     for chunk in _chunks(sorted(set(ids))):
         # Plain rows, not ORM objects: the database is the truth here (a raw UPDATE may have changed rows the session
-        # holds), and the session's identity map is left alone.
-        rows = {r.id: r for r in conn.execute(sa.select(table).where(table.c.id.in_(chunk)))}
+        # holds), and the session's identity map is left alone. Only public rows are read: the others have no index
+        # row (`_sync` drops any left), so a push of records held for verification reads nothing back.
+        query = sa.select(table).where(table.c.id.in_(chunk), *spec.public_sql(model))
+        rows = {r.id: r for r in conn.execute(query)}
         changed += _sync(conn, spec, rows, chunk)
     return changed
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 import pyotp
 import sqlalchemy as sa
@@ -22,8 +23,13 @@ IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_MAX_AGE = timedelta(hours=12)
 ADMIN_ROLES = {StaffRole.district_admin, StaffRole.city_admin}
 
-# Verifying against a fixed hash when the user does not exist keeps the timing of both failures alike.
-_DUMMY_HASH = password_hash.hash("not-a-real-password")
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against a fixed hash when the user does not exist keeps the timing of both failures alike.
+
+    Made on first use: an argon2 hash costs tens of milliseconds, which every worker would pay at start-up."""
+    return password_hash.hash("not-a-real-password")
 
 
 class LoginFailed(Unauthorized):
@@ -71,7 +77,7 @@ def check_password(session: Session, username: str, password: str, *, complete: 
     now = utcnow()
     user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
     if user is None or not user.active:
-        password_hash.verify(password, _DUMMY_HASH)
+        password_hash.verify(password, _dummy_hash())
         raise LoginFailed()
     _refuse_locked(user, now)
     if not password_hash.verify(password, user.password_hash):

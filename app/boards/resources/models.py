@@ -28,7 +28,8 @@ class PlatformLevel(StrEnum):
 class Resource(ReviewedRecord, table=True):
     __table_args__ = reviewed_table_args("resource", sa.Index("ix_resource_point", "lat", "lng"))
 
-    name: str = Field(max_length=200)
+    # Indexed for the cross-city duplicate check of pushed resources (same name and address in another city).
+    name: str = Field(max_length=200, index=True)
     kind: str = Field(sa_type=sa.String(16), index=True)
     platform_level: str | None = Field(default=None, sa_type=sa.String(16))
     org_name: str = Field(default="", max_length=128)
