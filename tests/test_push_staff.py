@@ -102,6 +102,26 @@ class TestVerify:
         assert r.status_code == 204, r.text
         session.refresh(row)
         assert row.status == "published" and row.published_at is not None
+        # Published by the 揭榜挂帅 rule itself: reviewed by this staff user, audited as demand.approve.
+        assert row.reviewed_by is not None
+        assert session.exec(
+            select(AuditLog.action).where(AuditLog.object_id == str(did), AuditLog.object_type == "demand")
+        ).all() == ["demand.approve"]
+
+    def test_pushed_demand_rejected_with_reason(self, client: TestClient, session: Session) -> None:
+        _, key = factories.bureau_key(session)
+        (did,) = pushed(client, key, "demand", [demand_record(2)])
+        _, token = factories.staff(session, "city_admin", "wuxi")
+        r = client.post(f"{STAFF}/demand/{did}/verify", json={"decision": "rejected"}, headers=auth(token))
+        assert_error_shape(r, 422, "reason_required")
+        r = client.post(
+            f"{STAFF}/demand/{did}/verify", json={"decision": "rejected", "reason": "信息不全"}, headers=auth(token)
+        )
+        assert r.status_code == 204, r.text
+        row = session.get(Demand, did)
+        assert row is not None
+        session.refresh(row)
+        assert row.status == "rejected" and row.reject_reason == "信息不全"
 
 
 class TestDuplicates:

@@ -396,22 +396,19 @@ def verify_record(
     ip: str = "",
 ) -> None:
     """Verifies or rejects one pushed record that waits for staff: one conditional UPDATE, city-scoped."""
-    from app.demands.models import DemandStatus
-
     kind = _kind(kind_name)
     table = kind.model.__table__
     if decision == VerifyDecision.rejected and not reason:
         raise AppError("驳回须填写原因", code="reason_required", status_code=422)
+    if not kind.reviewed:
+        _verify_demand(session, actor, record_id, decision, reason, ip)
+        return
     conds = [table.c.id == record_id, *_pending_conds(kind, table, city_scope(actor))]
     now = utcnow()
     published_at = (
         sa.func.coalesce(table.c.published_at, now) if decision == VerifyDecision.verified else table.c.published_at
     )
-    if kind.reviewed:
-        values: dict[str, Any] = {"verification": decision.value, "reject_reason": reason, "published_at": published_at}
-    else:
-        status = DemandStatus.published if decision == VerifyDecision.verified else DemandStatus.rejected
-        values = {"status": status.value, "reject_reason": reason, "published_at": published_at}
+    values = {"verification": decision.value, "reject_reason": reason, "published_at": published_at}
     result = session.execute(sa.update(table).where(*conds).values(**values))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         row = session.execute(sa.select(table.c.city_code).where(table.c.id == record_id)).first()
@@ -434,6 +431,26 @@ def verify_record(
         ip=ip,
         detail={"reason": reason} if reason else {},
     )
+
+
+def _verify_demand(
+    session: Session, actor: StaffUser, record_id: int, decision: VerifyDecision, reason: str | None, ip: str
+) -> None:
+    """A pushed demand is a 榜单 like any other: the 揭榜挂帅 rule publishes it (deadline still ahead, subscribers and
+    its 技术经理人 told, audited), so there is no second way to publish one."""
+    from app.demands import service as demands
+    from app.demands.models import Demand
+
+    row = session.execute(
+        sa.select(col(Demand.source), col(Demand.city_code)).where(col(Demand.id) == record_id)
+    ).first()
+    scope = city_scope(actor)
+    if row is None or row.source != RecordSource.bureau or (scope is not None and row.city_code != scope):
+        raise NotFound("记录不存在", code="record_not_found")
+    if decision == VerifyDecision.verified:
+        demands.approve(session, actor, record_id, ip)
+    else:
+        demands.reject(session, actor, record_id, reason or "", ip)
 
 
 # ---------------------------------------------------------------- cross-city duplicates
