@@ -56,6 +56,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/review/applications/{application_id}"): "test_applications",
     ("GET", "/review/duplicates"): "test_duplicates",
     ("POST", "/review/duplicates"): "test_duplicates",
+    # held 留言 and 跟进记录: listed, counted and decided only in their city
+    ("GET", "/review/contrib/{kind}"): "tests/test_contrib_console.py::TestConsoleContribQueue",
+    ("POST", "/review/contrib/{kind}"): "tests/test_contrib_console.py::TestConsoleContribQueue",
     ("GET", "/boards"): "no rows",
     ("GET", "/boards/{key}"): "test_board_records",
     ("GET", "/boards/{key}/new"): "no rows",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pyotp
 import pytest
@@ -94,3 +95,41 @@ class TestAuditAppendOnly:
             session.exec(sa.update(AuditLog).values(outcome="forged"))
         with pytest.raises(sa.exc.DBAPIError), session.begin_nested():
             session.exec(sa.delete(AuditLog))
+
+
+class TestLoginHoldsNoTransactionDuringArgon2:
+    """argon2 takes tens of milliseconds on purpose: no transaction (on SQLite, no write lock) is open meanwhile."""
+
+    def test_hash_checked_outside_any_transaction(self, tmp_path: Any, monkeypatch: Any) -> None:
+        from app.core.db import make_engine
+        from app.staff import service as staff_service
+        from tests.conftest import fresh_database_url, migrate
+
+        url = fresh_database_url(tmp_path, "staff_argon2")
+        migrate(url)
+        engine = make_engine(url).execution_options(sqlite_write=True)
+        with Session(engine) as setup:
+            staff_service.create_staff(
+                setup, username="argon", password="correct horse battery", role=StaffRole.reviewer
+            )
+            setup.commit()
+        real = staff_service.password_hash
+        open_during_hash: list[bool] = []
+
+        class Spy:
+            def verify(self, password: str, hashed: str) -> bool:
+                open_during_hash.append(session.in_transaction())
+                return bool(real.verify(password, hashed))
+
+        monkeypatch.setattr(staff_service, "password_hash", Spy())
+        with Session(engine, expire_on_commit=False) as session:
+            with pytest.raises(staff_service.LoginFailed):
+                staff_service.authenticate(session, "argon", "wrong password!", None)
+            session.commit()
+            user = staff_service.authenticate(session, "argon", "correct horse battery", None)
+            session.commit()
+            with pytest.raises(staff_service.LoginFailed):
+                staff_service.authenticate(session, "nobody", "whatever", None)
+        engine.dispose()
+        assert open_during_hash == [False, False, False]
+        assert user.failed_logins == 0 and user.last_login_at is not None

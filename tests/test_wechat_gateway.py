@@ -7,7 +7,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
@@ -161,7 +161,7 @@ class TestAccessToken:
         assert state.calls["msg_sec_check"] == 2
 
     @pytest.mark.parametrize("kw", [{"errcode": -1}, {"errcode": 45009}, {"status": 500}])
-    def test_token_endpoint_failure(self, gw: WeChatGateway, state: FakeState, kw: dict[str, int]) -> None:
+    def test_token_endpoint_failure(self, gw: WeChatGateway, state: FakeState, kw: dict[str, Any]) -> None:
         state.queue("stable_token", **kw)
         with pytest.raises(WeChatUnavailable):
             gw.access_token()
@@ -308,3 +308,84 @@ class TestRedisTokenStore:
         g.close()
         client.close()
         assert server.state.token_fetches == 1
+
+
+# What a proxy, a captive portal or a half-broken WeChat answers instead of its JSON. Each is a 503 (never a 500).
+GARBAGE = [
+    pytest.param("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", id="html-page"),
+    pytest.param('{"openid": "ofake_x", "session_k', "application/json", id="truncated-json"),
+    pytest.param("<html>维护中</html>", "application/json", id="html-labelled-json"),
+    pytest.param('["openid", "ofake_x"]', "application/json", id="json-array"),
+    pytest.param('"ofake_x"', "application/json", id="json-string"),
+    pytest.param("", "application/json", id="empty-body"),
+    pytest.param(b"\xff\xfe\x00garbage", "application/octet-stream", id="binary"),
+    pytest.param('{"openid": 42, "session_key": null}', "application/json", id="wrong-types"),
+    pytest.param('{"errcode": "oops"}', "text/plain", id="errcode-not-a-number"),
+]
+
+
+def assert_unavailable(exc: AppError) -> None:
+    assert isinstance(exc, WeChatUnavailable)
+    assert exc.status_code == 503 and exc.code == "wechat_unavailable"
+    assert exc.message == "微信服务暂时不可用，请稍后再试"
+
+
+class TestGarbageAnswers:
+    @pytest.mark.parametrize(("body", "content_type"), GARBAGE)
+    def test_code2session(self, gw: WeChatGateway, state: FakeState, body: str | bytes, content_type: str) -> None:
+        state.queue("jscode2session", body=body, content_type=content_type)
+        with pytest.raises(AppError) as exc:
+            gw.code2session("gina:1")
+        assert_unavailable(exc.value)
+        assert state.calls["jscode2session"] == 1  # a login code works once: never retried
+
+    @pytest.mark.parametrize(("body", "content_type"), GARBAGE)
+    def test_token_and_content_check(
+        self, gw: WeChatGateway, state: FakeState, body: str | bytes, content_type: str
+    ) -> None:
+        state.queue("stable_token", body=body, content_type=content_type)
+        with pytest.raises(AppError) as exc:
+            gw.msg_sec_check("ofake_a", "你好")
+        assert_unavailable(exc.value)
+        state.queue("msg_sec_check", body=body, content_type=content_type)
+        with pytest.raises(AppError) as exc:
+            gw.msg_sec_check("ofake_a", "你好")
+        assert_unavailable(exc.value)
+
+    def test_html_error_status(self, gw: WeChatGateway, state: FakeState) -> None:
+        state.queue("jscode2session", body="<html>504 Gateway Time-out</html>", content_type="text/html", status=504)
+        with pytest.raises(WeChatUnavailable) as exc:
+            gw.code2session("hank:1")
+        assert exc.value.detail == {"reason": "http_status", "status": 504}
+
+    def test_json_labelled_text_plain_is_still_read(self, gw: WeChatGateway, state: FakeState) -> None:
+        # jscode2session really answers JSON as text/plain: the content type alone must not turn it away.
+        state.queue(
+            "jscode2session",
+            body='{"openid": "ofake_ivy", "session_key": "k", "unionid": "ufake_ivy"}',
+            content_type="text/plain",
+        )
+        assert gw.code2session("ivy:1").openid == "ofake_ivy"
+
+    def test_garbage_counts_towards_the_breaker(self, server: FakeWeChatServer, state: FakeState) -> None:
+        from app.wechat.breaker import Breaker
+
+        g = WeChatGateway(
+            base_url=server.base_url,
+            app_id=FAKE_APP_ID,
+            app_secret=FAKE_APP_SECRET,
+            token_store=MemoryTokenStore(),
+            breaker=Breaker(None),
+            read_timeout=FAKE_WECHAT_READ_TIMEOUT,
+        )
+        try:
+            for n in range(5):
+                state.queue("jscode2session", body="<html></html>", content_type="text/html")
+                with pytest.raises(WeChatUnavailable):
+                    g.code2session(f"jack:{n}")
+            with pytest.raises(WeChatUnavailable) as exc:
+                g.code2session("jack:5")
+            assert exc.value.detail == {"reason": "breaker_open"}
+            assert state.calls["jscode2session"] == 5  # the sixth never reached WeChat
+        finally:
+            g.close()

@@ -7,12 +7,13 @@ is sent (FastAPI runs the code after a dependency's `yield` only after the respo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from app.core.config import Settings, get_settings
@@ -82,6 +83,42 @@ def get_write_session() -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+
+
+# -- short transactions ------------------------------------------------------------------------------------------
+# Two rules keep a write endpoint from starving the pool, the thread pool or SQLite's one write lock:
+# - a slow step (argon2, a WeChat call) never runs inside a write transaction: end the transaction before it
+#   (`end_transaction`) and open the write one after it (`transaction`);
+# - the write transaction begins and ends (commit or rollback) inside the endpoint call itself. FastAPI runs each
+#   sync dependency and the teardown in separate thread-pool hops; a write lock (SQLite) or row lock (PostgreSQL)
+#   kept until the teardown waits for a free thread while every thread waits for that lock.
+
+
+def _owned_by_caller(session: Session) -> bool:
+    # Bound to a connection the caller opened (the test fixture's outer transaction): its owner ends it.
+    return isinstance(session.bind, Connection)
+
+
+def end_transaction(session: Session) -> None:
+    """Ends the session's current transaction, which has only read so far (its connection, and on SQLite the write
+    lock, go back at once); the loaded rows stay usable (expire_on_commit is off). Not a way to commit writes: the
+    endpoint does that."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_transaction() with unsaved changes: the endpoint commits writes, not this helper")
+    if not _owned_by_caller(session):
+        session.commit()
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[None]:
+    """Commits at the end of the block; on any error rolls back at once, in the same thread."""
+    try:
+        yield
+    except BaseException:
+        if not _owned_by_caller(session):
+            session.rollback()
+        raise
+    session.commit()
 
 
 @lru_cache

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,18 @@ def error_response(
     return JSONResponse({"code": code, "message": message, "detail": detail}, status_code=status_code, headers=headers)
 
 
+# The database cannot be reached, dropped the connection (a restart, a failover) or the pool has no connection left:
+# the request did not run (or was rolled back), and the same request a moment later can succeed. Constraint and
+# programming errors are not among these: they stay 500s, logged, because retrying them cannot help.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+)
+DATABASE_RETRY_AFTER = "2"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
@@ -171,6 +184,21 @@ def install_error_handlers(app: FastAPI) -> None:
         code, message = _STATUS_DEFAULTS.get(exc.status_code, ("http_error", "请求未能完成"))
         headers = dict(exc.headers) if exc.headers else None
         return error_response(exc.status_code, code, message, None, headers)
+
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # Never the SQL or the driver's text in the answer; the log keeps the exception's class only (the message can
+        # carry parameters).
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return error_response(
+            503,
+            "database_unavailable",
+            "数据库暂时不可用，请稍后再试",
+            None,
+            {"Retry-After": DATABASE_RETRY_AFTER},
+        )
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(kind, _database_unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, col, select
 
-from app.core.db import SessionDep, WriteSessionDep
+from app.core.db import SessionDep, WriteSessionDep, transaction
 from app.core.listing import Page
 from app.core.models import utcnow
 from app.core.schemas import ItemId
 from app.core.security import client_ip
 from app.demands import service
-from app.demands.dependencies import WritingOrg, transaction
+from app.demands.dependencies import WritingOrg
 from app.demands.models import ApplicationStatus, ContentVerdict, Demand, DemandApplication
 from app.demands.schemas import (
     AcceptancePublic,

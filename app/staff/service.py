@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pwdlib import PasswordHash
 from sqlmodel import Session, col, select
 
+from app.core.db import end_transaction
 from app.core.errors import AppError, Unauthorized
 from app.core.models import utcnow
 from app.core.security import new_token, token_digest
@@ -73,9 +74,14 @@ def authenticate(session: Session, username: str, password: str, totp: str | Non
 
 
 def check_password(session: Session, username: str, password: str, *, complete: bool = True) -> StaffUser:
-    """First factor. With `complete` a user without TOTP is logged in; one with TOTP still owes `check_totp`."""
+    """First factor. With `complete` a user without TOTP is logged in; one with TOTP still owes `check_totp`.
+
+    argon2 is slow on purpose (tens of milliseconds): the lookup's transaction ends before it, so that no lock (on
+    SQLite, the database's one write lock) is held while the hash is computed; the failure count or the success is
+    written after, in a transaction of its own."""
     now = utcnow()
     user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
+    end_transaction(session)
     if user is None or not user.active:
         password_hash.verify(password, _dummy_hash())
         raise LoginFailed()

@@ -27,7 +27,8 @@ Marked inputs (what a test or a developer types to get each answer):
 | any call | an access token not issued or expired (`expire_tokens()`) | errcode 40001 |
 
 Tests can also queue an answer for the next call of an endpoint: `state.queue("msg_sec_check", errcode=-1)`,
-`state.queue("stable_token", delay=5)`, `state.queue("jscode2session", status=502)`.
+`state.queue("stable_token", delay=5)`, `state.queue("jscode2session", status=502)`, or a raw answer such as a
+proxy's HTML page or cut-off JSON: `state.queue("jscode2session", body="<html>…", content_type="text/html")`.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class Queued:
     errcode: int | None = None
     delay: float | None = None
     status: int | None = None
+    body: bytes | None = None
+    content_type: str | None = None
 
 
 @dataclass
@@ -82,13 +85,22 @@ class FakeState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def queue(
-        self, endpoint: str, *, errcode: int | None = None, delay: float | None = None, status: int | None = None
+        self,
+        endpoint: str,
+        *,
+        errcode: int | None = None,
+        delay: float | None = None,
+        status: int | None = None,
+        body: str | bytes | None = None,
+        content_type: str | None = None,
     ) -> None:
-        """The next call of `endpoint` answers with this errcode / after this delay / with this HTTP status."""
+        """The next call of `endpoint` answers with this errcode / after this delay / with this HTTP status / with
+        this raw body (HTTP 200 unless `status` is given) and Content-Type."""
         if endpoint not in ENDPOINTS:
             raise ValueError(f"unknown endpoint {endpoint!r}; one of {ENDPOINTS}")
+        raw = body.encode() if isinstance(body, str) else body
         with self.lock:
-            self.queued.setdefault(endpoint, []).append(Queued(errcode, delay, status))
+            self.queued.setdefault(endpoint, []).append(Queued(errcode, delay, status, raw, content_type))
 
     def expire_tokens(self) -> None:
         """Every access token issued so far stops working (calls get 40001)."""
@@ -128,6 +140,9 @@ async def _injected(state: FakeState, endpoint: str) -> Response | None:
         return None
     if queued.delay:
         await asyncio.sleep(queued.delay)
+    if queued.body is not None:
+        headers = {"content-type": queued.content_type} if queued.content_type else None
+        return Response(queued.body, status_code=queued.status or 200, headers=headers)
     if queued.status:
         return Response("upstream error", status_code=queued.status)
     if queued.errcode is not None:

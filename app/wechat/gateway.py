@@ -5,7 +5,9 @@
 - `msg_sec_check`: msgSecCheck **v2**, whose answer is `result.suggest` (errcode is 0 even for risky text).
 - `send_subscribe_message`, `phone_number` (getuserphonenumber).
 
-Base URL, app id and secret come from settings; every call has explicit timeouts (2 s connect, 3 s read). WeChat's
+Base URL, app id and secret come from settings; every call has explicit timeouts (2 s connect, 3 s read) and, over
+them, a deadline for the whole call of their sum (app/wechat/deadline.py): a WeChat that trickles its answer a byte
+at a time is cut off there too, so a member waits at most 5 s plus our own work. WeChat's
 error codes become `AppError`s (app/wechat/errors.py). wechatpy 1.8 is not used for these calls: it is synchronous on
 `requests` without per-call timeouts, fetches a token before code2Session, speaks msgSecCheck v1 and has neither
 stable_token nor getuserphonenumber.
@@ -24,6 +26,7 @@ from fastapi import Depends
 from app.core.config import Settings, get_settings
 from app.core.redis import get_redis
 from app.wechat.breaker import Breaker
+from app.wechat.deadline import DeadlineTransport, deadline
 from app.wechat.errors import AccessTokenInvalid, WeChatUnavailable, raise_for_errcode
 from app.wechat.token import TokenStore, store_for
 
@@ -71,8 +74,9 @@ class WeChatGateway:
         self.breaker = breaker or Breaker(None)
         self.miniprogram_state = miniprogram_state
         timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout)
+        self.call_deadline = connect_timeout + read_timeout
         # No transport retries: a login code works once, and a message sent twice is a message too many.
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=httpx.HTTPTransport(retries=0))
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=DeadlineTransport())
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WeChatGateway:
@@ -104,7 +108,8 @@ class WeChatGateway:
 
     def _transport(self, method: str, path: str, *, params: dict[str, Any], json: Any = None) -> dict[str, Any]:
         try:
-            r = self._http.request(method, path, params=params, json=json)
+            with deadline(self.call_deadline):
+                r = self._http.request(method, path, params=params, json=json)
         except httpx.TimeoutException as exc:
             log.warning("WeChat %s timed out: %s", path, type(exc).__name__)
             raise WeChatUnavailable(detail={"reason": "timeout"}) from None
