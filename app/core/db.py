@@ -6,6 +6,7 @@ is sent (FastAPI runs the code after a dependency's `yield` only after the respo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from app.core.config import Settings, get_settings
@@ -69,16 +71,32 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def get_session() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+logger = logging.getLogger(__name__)
+
+
+def _request_session(engine: Engine) -> Iterator[Session]:
+    session = Session(engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        try:
+            session.close()
+        except DBAPIError as exc:
+            # The teardown runs after the answer was sent: a connection the database dropped since the request's last
+            # statement cannot be rolled back, the pool discards it, and there is nobody left to answer. A warning,
+            # not an unhandled error.
+            if not exc.connection_invalidated:
+                raise
+            logger.warning("database connection lost before the session closed; the pool discards it")
+
+
+def get_session() -> Iterator[Session]:
+    yield from _request_session(get_engine())
 
 
 def get_write_session() -> Iterator[Session]:
     """A session whose transaction takes SQLite's write lock at BEGIN; on PostgreSQL the same as a read one."""
-    engine = get_engine().execution_options(sqlite_write=True)
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+    yield from _request_session(get_engine().execution_options(sqlite_write=True))
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
