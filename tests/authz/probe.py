@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,7 +110,8 @@ def build_world(session: Session, suffix: str = "", persist: Callable[[], None] 
     from app.core.models import Verification
     from app.staff.models import StaffRole
 
-    n = 9001 + 10 * len(suffix)
+    # Each world's organisations need credit codes of their own: derived from the suffix, deterministic.
+    n = 9001 + 10 * (zlib.crc32(suffix.encode()) % 9_000_000)
     org_a = factories.organization(
         session, f"权限矩阵甲科技有限公司{suffix}", factories.credit_code(n), city_code=CITY_A
     )

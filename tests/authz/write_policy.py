@@ -47,7 +47,7 @@ def main() -> None:
         session.commit()
         world = build_world(session, persist=session.commit)
         fresh = {
-            op.operation_id: build_world(session, "x" * (n + 1), persist=session.commit).headers
+            op.operation_id: build_world(session, f"-r{n}", persist=session.commit).headers
             for n, op in enumerate(operations(app))
             if retires_credential(op)
         }
