@@ -82,7 +82,7 @@ TAGS = [
     {"name": "my", "description": "我的：收藏、订阅、报名、发布与兴趣"},
 ]
 
-ERROR_RESPONSES = error_responses(404, 409, 413, 422, 429, 500)
+ERROR_RESPONSES = error_responses(400, 404, 409, 413, 422, 429, 500)
 
 
 def api_routers() -> tuple[APIRouter, ...]:

@@ -54,6 +54,16 @@ class TestDemandCreate:
         assert r.status_code == 201, r.text
         assert r.json()["demand_type"] == "" and r.json()["deadline"] is None
 
+    def test_empty_codes_mean_none_chosen(self, client: TestClient, session: Session, world: World) -> None:
+        # Found by the fuzzer: "" went to the foreign key and answered 500.
+        body = {"title": "空代码的草稿", "industry_code": "", "chain_code": " ", "chain_node_code": ""}
+        r = client.post(URL, json=body, headers=world.poster.h)
+        assert r.status_code == 201, r.text
+        row = session.get(Demand, r.json()["id"])
+        assert row is not None and (row.industry_code, row.chain_code, row.chain_node_code) == (None, None, None)
+        r = client.patch(f"{URL}/{row.id}", json={"chain_code": ""}, headers=world.poster.h)
+        assert r.status_code == 200, r.text
+
     def test_needs_login_and_verified_org(self, client: TestClient, world: World) -> None:
         assert_error_shape(client.post(URL, json=DRAFT), 401)
         assert_error_shape(client.post(URL, json=DRAFT, headers=world.no_org), 403, "org_required")

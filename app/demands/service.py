@@ -181,6 +181,10 @@ def close_due(session: Session, now: datetime | None = None, demand_id: int | No
 
 
 def _check_codes(session: Session, values: dict[str, Any]) -> None:
+    # A form sends "" for a code it left empty: that is "none chosen", never a code (it would break the foreign key).
+    for field in ("industry_code", "chain_code", "chain_node_code"):
+        if field in values and not (values[field] or "").strip():
+            values[field] = None
     errors = []
     if values.get("industry_code") and session.get(Industry, values["industry_code"]) is None:
         errors.append({"field": "industry_code", "message": "行业不存在", "type": "unknown_code"})
