@@ -113,7 +113,8 @@ def search(ctx: Context) -> list[Result]:
             ms = timed([call({"q": w}) for w in words], n, share)
             all_ms += ms
             hits = ", ".join(f"{w} {totals[w]:,}" for w in words)
-            results.append(row(f"search in-process: {klass} queries", ms, True, f"matches (capped at 5,000): {hits}"))
+            note = f"matches (counted up to {service.RANK_WINDOW:,}): {hits}"
+            results.append(row(f"search in-process: {klass} queries", ms, True, note))
         ms = timed([call(p) for p in FILTERED], n, share)
         results.append(row("search in-process: 2-char + city + board", ms, True))
         all_ms += ms

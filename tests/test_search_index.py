@@ -9,7 +9,8 @@ import app.search  # noqa: F401  (registers the index listeners)
 from app.boards.policy.models import Policy
 from app.boards.resources.models import Resource
 from app.core.models import Publication, Verification
-from app.search.engine import count_matches, match_ids
+from app.search.ddl import SLAB_IDS
+from app.search.engine import count_matches, match_ids, match_rows
 from app.search.indexer import index_records, reindex_all, remove_records
 from app.search.models import SearchDoc
 from app.search.tokens import QueryTerm, parse_query, tokenize
@@ -141,3 +142,46 @@ class TestMatching:
         terms = list(parse_query("电池").terms)
         assert count_matches(session, terms, ["c_changzhou"], 1000) >= 1
         assert count_matches(session, terms, [], 1) == 1  # bounded
+
+
+class TestFreshestAcrossSlabs:
+    """PostgreSQL searches slab by slab (app.search.engine); ids far apart put rows in the newest slabs, the next
+    step's and the rest. On SQLite the same calls read FTS5 backwards: the answers must be the same."""
+
+    IDS = (3, 5 * SLAB_IDS + 1, 30 * SLAB_IDS + 2, 70 * SLAB_IDS)
+
+    def put(self, session: Session, doc_id: int, title: str, body: str) -> None:
+        from app.core.models import utcnow
+        from app.search.tokens import token_text
+
+        session.add(
+            SearchDoc(
+                id=doc_id,
+                board="policy",
+                kind="policy",
+                record_id=doc_id,
+                city_code="putuo",
+                title=title,
+                title_tokens=token_text(title),
+                body_tokens=token_text(body),
+                tags="b_policy k_policy c_putuo",
+                fresh_at=utcnow(),
+                digest=str(doc_id),
+            )
+        )
+        session.flush()
+
+    def test_freshest_first_from_every_step(self, session: Session) -> None:
+        for n, doc_id in enumerate(self.IDS):
+            self.put(session, doc_id, f"钙钛矿叠层电池第{n}号", "中试线")
+        self.put(session, 70 * SLAB_IDS + 5, "中试线建设", "钙钛矿叠层电池")  # in the text only
+        terms = list(parse_query("钙钛矿").terms)
+        newest_first = sorted(self.IDS, reverse=True)
+        assert match_ids(session, terms, ["k_policy"], 10) == [70 * SLAB_IDS + 5, *newest_first]
+        assert match_ids(session, terms, ["k_policy"], 3) == [70 * SLAB_IDS + 5, *newest_first[:2]]
+        in_title = match_rows(session, terms, ["k_policy"], 10, "id", title_only=True)
+        assert [r[0] for r in in_title] == newest_first
+        assert [r[0] for r in match_rows(session, list(parse_query("钙").terms), [], 2, "id", title_only=True)] == (
+            newest_first[:2]
+        )
+        assert match_ids(session, list(parse_query("叠层").terms), ["c_nanjing"], 10) == []

@@ -4,7 +4,10 @@
   once), kept in step by three triggers. `unicode61` splits the pre-tokenised words on spaces; `tokenchars '_.'`
   keeps filter tags such as `n_new_energy.3` whole.
 - PostgreSQL: a generated `tsv` column built with `array_to_tsvector` (no text-search parser, so it does not depend
-  on the database's locale) and a GIN index on it.
+  on the database's locale) and a GIN index on it. Since revision 0012 it also holds each title token again with a
+  `^` before it (a title-only search is one index lookup, not a per-row check) and the row's slab tag
+  `s_<id // SLAB_IDS>` (the freshest matches are found by intersecting posting lists, without reading the rows of
+  older ones; see `app.search.engine`). Neither can collide with a text token (those are only 汉字 or [0-9a-z]).
 
 These objects are not part of the SQLModel metadata; `include_name` hides them from Alembic's model comparison
 (autogenerate and tests/test_migrations.py), FTS5's shadow tables included.
@@ -42,19 +45,36 @@ SQLITE_DOWN = [
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
 
-POSTGRES_UP = [
-    f"ALTER TABLE search_doc ADD COLUMN {TSV_COLUMN} tsvector GENERATED ALWAYS AS "
-    "(array_to_tsvector(array_remove(string_to_array("
-    "title_tokens || ' ' || body_tokens || ' ' || tags, ' '), ''))) STORED",
-    f"CREATE INDEX {TSV_INDEX} ON search_doc USING gin ({TSV_COLUMN})",
-    # The planner needs to know how common each word is to choose between the GIN index and a backward walk of
-    # the primary key; the default statistics target keeps too few of them for a vocabulary of bigrams.
-    f"ALTER TABLE search_doc ALTER COLUMN {TSV_COLUMN} SET STATISTICS 1000",
-]
+# Ids per slab tag; the engine computes the same tags, and changing it needs a migration like 0012.
+SLAB_IDS = 16_384
+TITLE_MARK = "^"
+SLAB_PREFIX = "s_"
+
+
+def _tsv_statements(words: str) -> list[str]:
+    return [
+        f"ALTER TABLE search_doc ADD COLUMN {TSV_COLUMN} tsvector GENERATED ALWAYS AS "
+        f"(array_to_tsvector(array_remove(string_to_array({words}, ' '), ''))) STORED",
+        f"CREATE INDEX {TSV_INDEX} ON search_doc USING gin ({TSV_COLUMN})",
+        # The planner needs to know how common each word is to choose between the GIN index and a backward walk of
+        # the primary key; the default statistics target keeps too few of them for a vocabulary of bigrams.
+        f"ALTER TABLE search_doc ALTER COLUMN {TSV_COLUMN} SET STATISTICS 1000",
+    ]
+
+
+# Revision 0005: the title, body and tag tokens.
+POSTGRES_UP = _tsv_statements("title_tokens || ' ' || body_tokens || ' ' || tags")
 POSTGRES_DOWN = [
     f"DROP INDEX IF EXISTS {TSV_INDEX}",
     f"ALTER TABLE search_doc DROP COLUMN IF EXISTS {TSV_COLUMN}",
 ]
+# Revision 0012: plus the marked title tokens and the slab tag.
+POSTGRES_UP_0012 = POSTGRES_DOWN + _tsv_statements(
+    "title_tokens || ' ' || body_tokens || ' ' || tags || ' ' "
+    f"|| regexp_replace(title_tokens, '(\\S+)', '{TITLE_MARK}\\1', 'g') "
+    f"|| ' {SLAB_PREFIX}' || (id / {SLAB_IDS})::text"
+)
+POSTGRES_DOWN_0012 = POSTGRES_DOWN + POSTGRES_UP
 
 
 def upgrade_statements(dialect: str) -> list[str]:

@@ -33,13 +33,13 @@ class SearchFacets(BaseModel):
 
 class SearchPage(BaseModel):
     items: list[SearchHit]
-    total: int = Field(description="命中总数；total_exact 为 false 时是下限")
+    total: int = Field(description="命中总数，最多统计最新的 500 条；total_exact 为 false 时是下限")
     total_exact: bool
     page: int
     page_size: int
     has_more: bool
     facets: SearchFacets
-    facets_exact: bool = Field(description="为 false 时分面计数只统计了最新的 1000 条命中")
+    facets_exact: bool = Field(description="为 false 时分面计数只统计了最新的 500 条命中")
 
 
 class MatchReason(BaseModel):

@@ -2,8 +2,9 @@
 
 How a query is answered, in bounded, index-driven steps:
 1. the query and the filters become one full-text expression (the filters are tags in the same index);
-2. facets (board, city, industry) are counted over the freshest `RANK_WINDOW` matches, the total up to
-   `COUNT_CAP` (see `app.search.engine`: every lookup reads the index freshest-first and stops at its limit);
+2. the total and the facets (board, city, industry) are counted over the freshest `RANK_WINDOW` matches (see
+   `app.search.engine`: every lookup reads the index freshest-first and stops at its limit); counting further
+   would read every match of a common word, and no page lies beyond the window anyway;
 3. the page: matches in the title first — those holding each query word whole before those holding its bigrams
    apart (among the freshest `TITLE_WINDOW`) — freshest first; then matches in the text only, freshest first.
 `facets_exact` and `total_exact` say when a count is a lower bound. Pages end at `RANK_WINDOW` results (refine the
@@ -25,13 +26,12 @@ from app.core.errors import Invalid, NotFound
 from app.core.labels import LABELS
 from app.core.schemas import CityCode, RequestModel
 from app.search.documents import PRIVATE_BOARDS
-from app.search.engine import count_matches, match_rows
+from app.search.engine import match_rows
 from app.search.models import SearchDoc
 from app.search.tokens import ParsedQuery, TagFilter, highlight_spans, parse_query, tag
 
-RANK_WINDOW = 1000
-TITLE_WINDOW = 200
-COUNT_CAP = 5_000
+RANK_WINDOW = 500
+TITLE_WINDOW = 100
 SNIPPET_CHARS = 80
 
 _doc = SearchDoc.__table__  # type: ignore[attr-defined]
@@ -181,9 +181,6 @@ def search(session: Session, q: SearchQuery) -> dict[str, Any]:
     window = match_rows(session, terms, tags, RANK_WINDOW, "id, board, city_code, industries")
     total = len(window)
     total_exact = total < RANK_WINDOW
-    if not total_exact:
-        total = count_matches(session, terms, tags, COUNT_CAP)
-        total_exact = total < COUNT_CAP
     if q.page > 1 and offset >= total:
         raise NotFound("已经到底了，没有更多内容", code="page_out_of_range", detail={"total": total})
     boards: Counter[str] = Counter(r[1] for r in window)

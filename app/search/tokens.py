@@ -17,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from app.search.ddl import TITLE_MARK
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(f"([{_CJK}]+)|([0-9a-z]+)")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -119,9 +121,13 @@ def fts5_expression(
     return text
 
 
-def tsquery_expression(terms: list[QueryTerm], tags: list[TagFilter], *, any_of: bool = False) -> str:
-    """The same as a PostgreSQL tsquery literal (cast with ::tsquery, no text-search parser involved)."""
-    parts = [f"'{t.token}'" + (":*" if t.prefix else "") for t in terms]
+def tsquery_expression(
+    terms: list[QueryTerm], tags: list[TagFilter], *, any_of: bool = False, title_only: bool = False
+) -> str:
+    """The same as a PostgreSQL tsquery literal (cast with ::tsquery, no text-search parser involved); `title_only`
+    looks the terms up among the title's own tokens, which the index holds again with TITLE_MARK before them."""
+    mark = TITLE_MARK if title_only else ""
+    parts = [f"'{mark}{t.token}'" + (":*" if t.prefix else "") for t in terms]
     out = [_group(parts, "|") if any_of else " & ".join(parts)] if parts else []
     for t in tags:
         if isinstance(t, tuple):
