@@ -93,11 +93,24 @@ class ListContract:
         assert r.json() | {"items": None} == {
             "items": None,
             "total": 5,
+            "total_exact": True,
             "page": 3,
             "page_size": 2,
             "has_more": False,
             "next_cursor": None,
         }
+        assert_error_shape(client.get(self.url, params={"page_size": 2, "page": 4}), 404, "page_out_of_range")
+
+    def test_count_stops_at_the_cap(self, client: TestClient, session: Session, monkeypatch: Any) -> None:
+        from app.core import listing
+
+        monkeypatch.setattr(listing, "COUNT_CAP", 3)
+        now = utcnow()
+        rows = [self.build(session, published_at=now - timedelta(hours=i)) for i in range(5)]
+        body = client.get(self.url, params={"page_size": 2}).json()
+        assert (body["total"], body["total_exact"], body["has_more"]) == (3, False, True)
+        r = client.get(self.url, params={"page_size": 2, "page": 3})  # beyond the count, within the rows
+        assert ids(r) == [rows[4].id] and r.json()["has_more"] is False
         assert_error_shape(client.get(self.url, params={"page_size": 2, "page": 4}), 404, "page_out_of_range")
 
     def test_cursor_walk_equals_paging(self, client: TestClient, session: Session) -> None:

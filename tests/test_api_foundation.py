@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -142,6 +143,20 @@ class TestHomeGet:
         assert policy_count >= 1
         assert any(i["title"] == "南通首页政策" for i in body["latest_policies"])
         assert all(i["city_code"] == "nantong" for i in body["latest_policies"])
+
+    def test_counts_stop_at_the_cap(
+        self, client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import app.home.service
+
+        for n in range(3):
+            factories.policy(session, city_code="taizhou", title=f"泰州首页政策{n}")
+        monkeypatch.setattr(app.home.service, "COUNT_CAP", 2)
+        boards = {b["board"]: b for b in client.get("/api/v1/home", params={"city": "taizhou"}).json()["boards"]}
+        assert (boards["policy"]["count"], boards["policy"]["count_exact"]) == (2, False)
+        monkeypatch.setattr(app.home.service, "COUNT_CAP", 10_000)
+        boards = {b["board"]: b for b in client.get("/api/v1/home", params={"city": "taizhou"}).json()["boards"]}
+        assert boards["policy"]["count"] >= 3 and boards["policy"]["count_exact"] is True
 
 
 class TestErrorShape:

@@ -68,6 +68,9 @@ class Demand(BoardRecord, table=True):
         sa.Index("ix_demand_public", "status", "published_at"),
         sa.Index("ix_demand_city_public", "city_code", "status", "published_at"),
         sa.Index("ix_demand_deadline", "status", "deadline"),
+        # Newest first across the four public statuses: an IN list cannot walk (status, published_at) in order.
+        sa.Index("ix_demand_newest", "published_at", "id"),
+        sa.Index("ix_demand_city_newest", "city_code", "published_at", "id"),
     )
 
     title: str = Field(max_length=200)

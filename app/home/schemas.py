@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from app.core.schemas import PublicModel
 
 
@@ -16,7 +18,8 @@ class BannerPublic(PublicModel):
 class BoardEntry(PublicModel):
     board: str
     name: str
-    count: int
+    count: int = Field(description="公开条数；count_exact 为 false 时是下限（每类只数到 10000 条）")
+    count_exact: bool = Field(description="count 是否为精确值")
 
 
 class LatestItem(PublicModel):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app.boards.finance.models import FinancialProduct, FinancingNeed, Fund, ServiceStation
 from app.boards.policy.models import Policy
@@ -12,7 +12,7 @@ from app.boards.showcase.models import Achievement, Event
 from app.boards.talent.models import Expert, Job, TalentService, TrainingProgramme
 from app.boards.tech.models import Alliance, TechManager
 from app.core.labels import DICTIONARIES, options
-from app.core.listing import public_reviewed
+from app.core.listing import COUNT_CAP, count_upto, public_reviewed
 from app.core.models import utcnow
 from app.demands.models import PUBLIC_DEMAND_STATUSES, Demand
 from app.home.models import Banner
@@ -36,10 +36,11 @@ def _public(model: Any) -> list[Any]:
 
 
 def _count(session: Session, model: Any, city: str | None) -> int:
+    """Public rows of `model`, counted up to COUNT_CAP + 1."""
     conds = _public(model)
     if city:
         conds.append(model.city_code == city)
-    return int(session.exec(select(func.count()).select_from(model).where(*conds)).one())
+    return count_upto(session, model, conds, COUNT_CAP)
 
 
 def _latest(session: Session, board: str, model: Any, city: str | None, title: str, n: int = 5) -> list[LatestItem]:
@@ -72,10 +73,11 @@ def home(session: Session, city: str | None) -> HomePublic:
     banners = session.exec(
         select(Banner).where(*banner_conds).order_by(col(Banner.sort), col(Banner.id)).limit(10)
     ).all()
-    boards = [
-        BoardEntry(board=key, name=name, count=sum(_count(session, m, city) for m in models))
-        for key, name, models in BOARDS
-    ]
+    boards = []
+    for key, name, models in BOARDS:
+        counts = [_count(session, m, city) for m in models]
+        exact = all(c <= COUNT_CAP for c in counts)
+        boards.append(BoardEntry(board=key, name=name, count=sum(min(c, COUNT_CAP) for c in counts), count_exact=exact))
     return HomePublic(
         city=city,
         banners=[BannerPublic.model_validate(b) for b in banners],
