@@ -12,7 +12,7 @@ from app.boards.showcase.models import Achievement, Event
 from app.boards.talent.models import Expert, Job, TalentService, TrainingProgramme
 from app.boards.tech.models import Alliance, TechManager
 from app.core.labels import DICTIONARIES, options
-from app.core.listing import COUNT_CAP, count_upto, public_reviewed
+from app.core.listing import count_upto, public_reviewed
 from app.core.models import utcnow
 from app.demands.models import PUBLIC_DEMAND_STATUSES, Demand
 from app.home.models import Banner
@@ -33,6 +33,10 @@ def _public(model: Any) -> list[Any]:
     if model is Demand:
         return [col(Demand.status).in_(PUBLIC_DEMAND_STATUSES)]
     return public_reviewed(model)
+
+
+# The home page counts each board's public records up to this many (one page, served from the response cache).
+COUNT_CAP = 10_000
 
 
 def _count(session: Session, model: Any, city: str | None) -> int:
