@@ -6,7 +6,8 @@ How a query is answered, in bounded, index-driven steps:
    `app.search.engine`: every lookup reads the index freshest-first and stops at its limit); counting further
    would read every match of a common word, and no page lies beyond the window anyway;
 3. the page: matches in the title first — those holding each query word whole before those holding its bigrams
-   apart (among the freshest `TITLE_WINDOW`) — freshest first; then matches in the text only, freshest first.
+   apart — freshest first; then matches in the text only, freshest first. When more than the window match, the
+   title matches are the freshest `max(TITLE_WINDOW, page end)` the index finds in titles.
 `facets_exact` and `total_exact` say when a count is a lower bound. Pages end at `RANK_WINDOW` results (refine the
 query or the filters instead).
 """
@@ -129,6 +130,14 @@ def snippet(text: str, words: tuple[str, ...], width: int = SNIPPET_CHARS) -> st
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
 
+def _title_has_terms(parsed: ParsedQuery, title_tokens: str) -> bool:
+    """The title's tokens hold every term of the query (what the index's title-only lookup asks)."""
+    tokens = set(title_tokens.split())
+    return all(
+        any(t.startswith(term.token) for t in tokens) if term.prefix else term.token in tokens for term in parsed.terms
+    )
+
+
 def _has_words(parsed: ParsedQuery, title: str) -> bool:
     """The title holds each query word whole (not only its bigrams apart)."""
     low = title.lower()
@@ -177,27 +186,29 @@ def search(session: Session, q: SearchQuery) -> dict[str, Any]:
         )
     terms = list(parsed.terms)
     tags = filter_tags(session, q)
-    # Facets and the total: the freshest RANK_WINDOW matches (board, city, industries only).
-    window = match_rows(session, terms, tags, RANK_WINDOW, "id, board, city_code, industries")
+    # The freshest RANK_WINDOW matches: the total, the facets, and the rows to rank.
+    cols = "id, kind, board, record_id, city_code, doc_type, industries, title, title_tokens"
+    window = match_rows(session, terms, tags, RANK_WINDOW, cols)
     total = len(window)
     total_exact = total < RANK_WINDOW
     if q.page > 1 and offset >= total:
         raise NotFound("已经到底了，没有更多内容", code="page_out_of_range", detail={"total": total})
-    boards: Counter[str] = Counter(r[1] for r in window)
-    cities: Counter[str] = Counter(r[2] for r in window)
-    industries: Counter[str] = Counter(i for r in window if r[3] for i in r[3].split())
+    boards: Counter[str] = Counter(r.board for r in window)
+    cities: Counter[str] = Counter(r.city_code for r in window)
+    industries: Counter[str] = Counter(i for r in window if r.industries for i in r.industries.split())
 
     # Ranking: title matches first (the whole query in the title before its words apart), freshest first in each
-    # tier; then the matches in the text only, freshest first.
-    cols = "id, kind, board, record_id, city_code, doc_type, industries, title"
+    # tier; then the matches in the text only, freshest first. When the window holds every match, its rows are
+    # checked here; otherwise older title matches may lie beyond it, and the index is asked for them.
     need = offset + q.page_size
-    in_title = match_rows(session, terms, tags, max(need, TITLE_WINDOW), cols, title_only=True)
-    whole = [r for r in in_title if _has_words(parsed, r[7])]
-    ranked = whole + [r for r in in_title if not _has_words(parsed, r[7])]
-    if len(ranked) < need:
-        title_ids = {r[0] for r in in_title}
-        body = match_rows(session, terms, tags, need + len(title_ids), cols)
-        ranked += [r for r in body if r[0] not in title_ids]
+    if total_exact:
+        in_title = [r for r in window if _title_has_terms(parsed, r.title_tokens)]
+    else:
+        in_title = match_rows(session, terms, tags, max(need, TITLE_WINDOW), cols, title_only=True)
+    whole = [r for r in in_title if _has_words(parsed, r.title)]
+    ranked = whole + [r for r in in_title if not _has_words(parsed, r.title)]
+    title_ids = {r.id for r in in_title}
+    ranked += [r for r in window if r.id not in title_ids]
     page_rows = ranked[offset:need]
 
     extra: dict[int, Any] = {}
