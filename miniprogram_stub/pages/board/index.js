@@ -12,13 +12,15 @@ async function loadBoardPage({ board, collection, city, page = 1, pageSize = 20,
     tabs: b.collections.map((c) => ({ key: c.key, name: c.name })),
     items: res.items.map((item) => ({ ...item, displayTitle: itemTitle(item) })),
     total: res.total,
+    // Lists count up to 1,000 rows; beyond, the count is a lower bound ("1000+").
+    totalExact: res.total_exact !== false,
     page: res.page,
     hasMore: res.has_more,
   };
 }
 
 Page({
-  data: { board: '', collection: '', city: '', pageSize: 20, items: [], tabs: [], total: 0, page: 1, hasMore: false, loading: false },
+  data: { board: '', collection: '', city: '', pageSize: 20, items: [], tabs: [], total: 0, totalExact: true, page: 1, hasMore: false, loading: false },
   onLoad(options) {
     this.setData({
       board: options.board, collection: options.collection || '', city: options.city || '',
