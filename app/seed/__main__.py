@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+import app.all_models  # every table, so that foreign keys between domains resolve
 import app.search  # noqa: F401  (keeps the search index right while seeding)
 from app.core.db import get_engine
 from app.seed.demo import load_demo
