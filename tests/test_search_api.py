@@ -187,3 +187,27 @@ class TestSearch:
         assert r.status_code in (200, 422), r.text
         if r.status_code == 422:
             assert_error_shape(r, 422, "query_empty")
+
+
+class TestSearchBeyondWindow:
+    """More matches than the window: the total is a lower bound, and title matches older than the window still rank
+    first (the index is asked for them instead of the window's rows)."""
+
+    def test_old_title_match_outranks_fresh_text_matches(
+        self, session: Session, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from app.search import service
+
+        now = utcnow()
+        old_title = f.policy(session, title="氢燃料电堆攻关", published_at=now - timedelta(days=300))
+        # Indexed oldest first, so the last is the freshest (the index's order is the order of publication).
+        text_only = [
+            f.policy(
+                session, title=f"产业扶持办法{n}", summary="支持氢燃料电堆研发", published_at=now - timedelta(hours=n)
+            )
+            for n in (3, 2, 1, 0)
+        ]
+        monkeypatch.setattr(service, "RANK_WINDOW", 3)
+        body = client.get(URL, params={"q": "氢燃料电堆", "page_size": 3}).json()
+        assert (body["total"], body["total_exact"], body["facets_exact"]) == (3, False, False)
+        assert [i["id"] for i in body["items"]] == [old_title.id, text_only[3].id, text_only[2].id]

@@ -148,7 +148,8 @@ class TestFreshestAcrossSlabs:
     """PostgreSQL searches slab by slab (app.search.engine); ids far apart put rows in the newest slabs, the next
     step's and the rest. On SQLite the same calls read FTS5 backwards: the answers must be the same."""
 
-    IDS = (3, 5 * SLAB_IDS + 1, 30 * SLAB_IDS + 2, 70 * SLAB_IDS)
+    # Newest slab (70), the slab before it (69: the second step's OR), and older ones (the rest at once).
+    IDS = (3, 5 * SLAB_IDS + 1, 30 * SLAB_IDS + 2, 69 * SLAB_IDS + 7, 70 * SLAB_IDS)
 
     def put(self, session: Session, doc_id: int, title: str, body: str) -> None:
         from app.core.models import utcnow
@@ -179,6 +180,7 @@ class TestFreshestAcrossSlabs:
         newest_first = sorted(self.IDS, reverse=True)
         assert match_ids(session, terms, ["k_policy"], 10) == [70 * SLAB_IDS + 5, *newest_first]
         assert match_ids(session, terms, ["k_policy"], 3) == [70 * SLAB_IDS + 5, *newest_first[:2]]
+        assert match_ids(session, terms, ["k_policy"], 4) == [70 * SLAB_IDS + 5, *newest_first[:3]]
         in_title = match_rows(session, terms, ["k_policy"], 10, "id", title_only=True)
         assert [r[0] for r in in_title] == newest_first
         assert [r[0] for r in match_rows(session, list(parse_query("钙").terms), [], 2, "id", title_only=True)] == (

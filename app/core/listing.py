@@ -74,11 +74,16 @@ def common_filters(model: Any, q: ListQuery) -> list[Any]:
     return conds
 
 
+def page_out_of_range(total: int) -> NotFound:
+    """The error of a page past the end of a list of `total` (a lower bound when the count stopped at its cap)."""
+    return NotFound("已经到底了，没有更多内容", code="page_out_of_range", detail={"total": total})
+
+
 def paginate(session: Session, stmt: Any, q: ListQuery, order_by: list[Any]) -> tuple[list[Any], int]:
     total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()
     offset = (q.page - 1) * q.page_size
     if q.page > 1 and offset >= total:
-        raise NotFound("已经到底了，没有更多内容", code="page_out_of_range", detail={"total": total})
+        raise page_out_of_range(total)
     rows = list(session.exec(stmt.order_by(*order_by).offset(offset).limit(q.page_size)).all())
     return rows, total
 
@@ -117,11 +122,11 @@ def list_public(
     total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
     offset = (q.page - 1) * q.page_size
     if q.page > 1 and exact and offset >= total:
-        raise NotFound("已经到底了，没有更多内容", code="page_out_of_range", detail={"total": total})
+        raise page_out_of_range(total)
     stmt = select(model).where(*where).order_by(*order).offset(offset).limit(q.page_size + 1)
     rows = list(session.exec(stmt).all())
     if q.page > 1 and not rows:  # past the end of a list longer than the count went
-        raise NotFound("已经到底了，没有更多内容", code="page_out_of_range", detail={"total": total})
+        raise page_out_of_range(total)
     return {
         "items": [convert(r) for r in rows[: q.page_size]],
         "total": total,

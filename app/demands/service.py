@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 
 from app.audit.service import record
 from app.core.errors import AppError, Conflict, Forbidden, Invalid, NotFound
-from app.core.listing import json_list_mentions, text_contains
+from app.core.listing import json_list_mentions, page_out_of_range, text_contains
 from app.core.models import RecordSource, utcnow
 from app.demands import state
 from app.demands.models import (
@@ -482,7 +482,7 @@ def _page(session: Session, stmt: Any, order: list[Any], page: int, page_size: i
     total = int(session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one())
     offset = (page - 1) * page_size
     if page > 1 and offset >= total:
-        raise NotFound("已经到底了，没有更多内容", code="page_out_of_range", detail={"total": total})
+        raise page_out_of_range(total)
     rows = list(session.exec(stmt.order_by(*order).offset(offset).limit(page_size)).all())
     return rows, total
 

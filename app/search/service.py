@@ -23,8 +23,9 @@ import sqlalchemy as sa
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from app.core.errors import Invalid, NotFound
+from app.core.errors import Invalid
 from app.core.labels import LABELS
+from app.core.listing import page_out_of_range
 from app.core.schemas import CityCode, RequestModel
 from app.search.documents import PRIVATE_BOARDS
 from app.search.engine import match_rows
@@ -192,7 +193,7 @@ def search(session: Session, q: SearchQuery) -> dict[str, Any]:
     total = len(window)
     total_exact = total < RANK_WINDOW
     if q.page > 1 and offset >= total:
-        raise NotFound("已经到底了，没有更多内容", code="page_out_of_range", detail={"total": total})
+        raise page_out_of_range(total)
     boards: Counter[str] = Counter(r.board for r in window)
     cities: Counter[str] = Counter(r.city_code for r in window)
     industries: Counter[str] = Counter(i for r in window if r.industries for i in r.industries.split())
