@@ -6,7 +6,8 @@ BENCH_DURATION (8)         seconds of load per figure, after BENCH_WARMUP (1) se
 BENCH_CONNECTIONS (64)     keep-alive connections of the load generator
 BENCH_WORKERS (2)          uvicorn workers
 BENCH_ONLY                 comma-separated benchmark names (floor always runs)
-BENCH_SERVER_ENV           extra server settings, "NAME=value,NAME=value" (e.g. REDIS_URL=redis://…)
+BENCH_SERVER_ENV           extra server settings, "NAME=value,NAME=value"
+BENCH_REDIS_URL            the Redis the server shares, as deployed (redis://127.0.0.1:6379/9 if it answers; "none")
 BENCH_PUSH_RECORDS (10000) records per push figure (bench/push.py)
 BENCH_SEARCH_ROUNDS (20)   rounds of each search query set; BENCH_SEARCH_SECONDS (30) bounds the search figures' time
 """
@@ -37,7 +38,9 @@ def _env(name: str, default: str) -> str:
 
 
 def make_loader(server: Server, duration: float, warmup: float, connections: int) -> Callable[..., LoadResult]:
-    def load(paths: list[str], headers: list[str] | None = None) -> LoadResult:
+    def load(paths: list[str], headers: list[str] | None = None, prime: bool = False) -> LoadResult:
+        """`paths` for `duration` s after `warmup` s; `prime`: first each distinct path once (a cache filled, as it
+        is for pages many visitors read)."""
         with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False, encoding="utf-8") as f:
             f.write("\n".join(paths))
             name = f.name
@@ -46,6 +49,8 @@ def make_loader(server: Server, duration: float, warmup: float, connections: int
                     "--paths-file", name]  # fmt: skip
             for h in headers or []:
                 base += ["--header", h]
+            if prime:
+                subprocess.run([*base, "--once", "--duration", "120"], cwd=ROOT, capture_output=True, check=True)
             if warmup > 0:
                 subprocess.run([*base, "--duration", str(warmup)], cwd=ROOT, capture_output=True, check=True)
             out = subprocess.run(
@@ -87,6 +92,20 @@ def format_table(results: list[Result]) -> str:
     out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     out += ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in lines]
     return "\n".join(out)
+
+
+def redis_for_server(url: str) -> str | None:
+    """`url` if a Redis answers there: the service is deployed with one (the response cache's shared version lives
+    there; without it, cached answers live 1 s)."""
+    if url == "none":
+        return None
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5).ping()
+    except redis.RedisError:
+        return None
+    return url
 
 
 def machine() -> str:
@@ -156,6 +175,10 @@ def main() -> int:
     rows = int(_env("BENCH_ROWS", "1000000"))
     only = {x for x in _env("BENCH_ONLY", "").split(",") if x} or None
     server_env = dict(kv.split("=", 1) for kv in _env("BENCH_SERVER_ENV", "").split(",") if "=" in kv)
+    if "REDIS_URL" not in server_env:
+        redis_url = redis_for_server(_env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
+        if redis_url:
+            server_env["REDIS_URL"] = redis_url
     results, meta = run(
         kind, rows, float(_env("BENCH_DURATION", "8")), float(_env("BENCH_WARMUP", "1")),
         int(_env("BENCH_CONNECTIONS", "64")), int(_env("BENCH_WORKERS", "2")), only, server_env,
@@ -163,7 +186,8 @@ def main() -> int:
     table = format_table(results)
     title = (
         f"{meta['date']} · {meta['machine']} · {meta['database']} · {meta['rows']:,} records · "
-        f"{meta['workers']} workers · {meta['connections']} connections · {meta['duration_s']:g} s per figure"
+        f"{meta['workers']} workers · {meta['connections']} connections · {meta['duration_s']:g} s per figure · "
+        f"Redis {'yes' if server_env.get('REDIS_URL') else 'no'}"
     )
     notes = "\n".join(f"- {r.figure}: {r.note}" for r in results if r.note)
     print(f"\n{title}\n\n{table}\n\n{notes}\nwhole run {meta['wall_s']} s")

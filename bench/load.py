@@ -2,6 +2,8 @@
 
 HTTP/1.1 keep-alive over raw asyncio streams (uvloop when installed): C connections each send the next path of the
 list, read the whole answer, record the latency. Stops after S seconds; prints one JSON object on stdout.
+With --once, every distinct path is requested once (shared among the connections) and the run ends there: the pass
+that fills a cache before a warm figure is measured.
 """
 
 from __future__ import annotations
@@ -46,16 +48,20 @@ async def _worker(
     lat: list[float],
     stats: dict[str, int],
     headers: str,
+    queue: list[str] | None = None,
 ) -> None:
     i = start
     n = len(paths)
     reader = writer = None
     while time.perf_counter() < deadline:
+        if queue is not None and not queue:
+            break
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection(host, port)
             assert reader is not None
-            req = f"GET {paths[i % n]} HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n".encode()
+            path = queue.pop() if queue is not None else paths[i % n]
+            req = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n".encode()
             i += 1
             t0 = time.perf_counter()
             writer.write(req)
@@ -75,15 +81,16 @@ async def _worker(
 
 
 async def run(
-    host: str, port: int, paths: list[str], duration: float, connections: int, headers: str
+    host: str, port: int, paths: list[str], duration: float, connections: int, headers: str, once: bool = False
 ) -> dict[str, Any]:
     lat: list[float] = []
     stats: dict[str, int] = {}
     t0 = time.perf_counter()
     deadline = t0 + duration
     step = max(1, len(paths) // max(1, connections))
+    queue = sorted(set(paths), reverse=True) if once else None
     await asyncio.gather(
-        *(_worker(host, port, paths, c * step, deadline, lat, stats, headers) for c in range(connections))
+        *(_worker(host, port, paths, c * step, deadline, lat, stats, headers, queue) for c in range(connections))
     )
     seconds = time.perf_counter() - t0
     lat.sort()
@@ -111,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--header", action="append", default=[], help="extra request header, 'Name: value'")
     p.add_argument("--paths-file", help="one path per line (instead of PATH arguments)")
+    p.add_argument("--once", action="store_true", help="each distinct path once, then stop (within --duration)")
     p.add_argument("paths", nargs="*")
     a = p.parse_args(argv)
     paths = list(a.paths)
@@ -127,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:  # pragma: no cover - uvicorn[standard] brings uvloop
         loop_factory = None
     with asyncio.Runner(loop_factory=loop_factory) as runner:
-        result = runner.run(run(a.host, a.port, paths, a.duration, a.connections, headers))
+        result = runner.run(run(a.host, a.port, paths, a.duration, a.connections, headers, a.once))
     json.dump(result, sys.stdout)
     return 0
 

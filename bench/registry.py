@@ -86,7 +86,7 @@ class Context:
     rows: int
     duration: float
     connections: int
-    load: Callable[..., LoadResult]  # (paths, headers=None) -> LoadResult
+    load: Callable[..., LoadResult]  # (paths, headers=None, prime=False) -> LoadResult
     floor: LoadResult | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 

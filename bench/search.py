@@ -98,8 +98,9 @@ def _demands(session: Session, n: int) -> list[Any]:
     return [session.get(Demand, i) for i in session.execute(ids).scalars()]
 
 
-# Before the push figures (order 40): their clean-up deletes 30,000 rows, and on PostgreSQL the autovacuum that
-# follows reads the 2 GB search index for a minute (in-process search p95 went from ~50 ms to 600–800 ms meanwhile).
+# Before the push figures (order 40), which add 10,000 records to the search index and delete them again. (Search
+# p95 of 600–800 ms after earlier runs' pushes was the GIN pending list they filled, which every search read whole
+# with autovacuum off; since migration 0015 it stays under 256 kB.)
 @benchmark("search", order=35)
 def search(ctx: Context) -> list[Result]:
     from app.search import matching, service

@@ -84,9 +84,9 @@ def cheap_password_hashing() -> Iterator[None]:
     staff_service.password_hash = recommended
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = fresh_database_url(tmp_path_factory.mktemp("db"), "market_test")
+def reference_database(tmp_dir: Path, name: str) -> str:
+    """A new database of the kind under test, migrated to head, holding the reference data (cities, taxonomy)."""
+    url = fresh_database_url(tmp_dir, name)
     migrate(url)
     engine = make_engine(url).execution_options(sqlite_write=True)
     with Session(engine) as session:
@@ -94,6 +94,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         session.commit()
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return reference_database(tmp_path_factory.mktemp("db"), "market_test")
 
 
 @pytest.fixture(scope="session")

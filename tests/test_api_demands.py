@@ -479,3 +479,14 @@ class TestDemandApplications:
         for h in (world.solver.h, world.outsider.h):
             assert_error_shape(client.get(f"{URL}/{d.id}/applications", headers=h), 404)
         assert_error_shape(client.get(f"{URL}/{d.id}/applications"), 401)
+
+
+class TestDemandDetailViews:
+    def test_reads_tally_views_and_write_nothing(
+        self, app: Any, client: TestClient, session: Session, world: World
+    ) -> None:
+        d = factories.demand(session, world.poster.org, view_count=4)
+        assert [client.get(f"{URL}/{d.id}").json()["view_count"] for _ in range(2)] == [5, 6]
+        assert snapshot(session, d.id)["view_count"] == 4
+        assert app.state.views.flush(session) == 2
+        assert snapshot(session, d.id)["view_count"] == 6

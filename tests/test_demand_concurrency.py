@@ -28,9 +28,8 @@ from app.core.errors import AppError
 from app.demands import service
 from app.demands.models import Demand, DemandApplication
 from app.moderation import service as moderation
-from app.seed.reference import load_reference
 from tests import factories
-from tests.conftest import fresh_database_url, migrate
+from tests.conftest import reference_database
 from tests.demand_world import APPLICATION, fake_check
 
 
@@ -42,12 +41,8 @@ class Cast:
 
 @pytest.fixture()
 def committed(tmp_path: Path) -> Iterator[Engine]:
-    url = fresh_database_url(tmp_path, "demand_race")
-    migrate(url)
+    url = reference_database(tmp_path, "demand_race")
     engine = make_engine(url)
-    with Session(engine.execution_options(sqlite_write=True)) as s:
-        load_reference(s)
-        s.commit()
     previous = moderation._checker
     moderation.install_checker(fake_check)
     yield engine

@@ -20,12 +20,11 @@ from sqlmodel import Session
 
 from app.core.db import make_engine
 from app.members.privacy import PRIVACY_POLICY_VERSION
-from app.seed.reference import load_reference
 from app.staff.models import StaffUser
 from app.staff.service import open_session
 from app.wechat.fake import FakeWeChatServer
 from tests import factories
-from tests.conftest import ROOT, fresh_database_url, migrate
+from tests.conftest import ROOT, reference_database
 from tests.test_shutdown import _free_port
 
 TPL = "tmpl_fake_notice"
@@ -35,13 +34,7 @@ TPL = "tmpl_fake_notice"
 def server(tmp_path: Path, fake_wechat_server: FakeWeChatServer) -> Iterator[tuple[str, str, object]]:
     """(API base URL, database URL, fake WeChat state)."""
     fake_wechat_server.state.reset()
-    url = fresh_database_url(tmp_path, "e2e_members")
-    migrate(url)
-    engine = make_engine(url).execution_options(sqlite_write=True)
-    with Session(engine) as s:
-        load_reference(s)
-        s.commit()
-    engine.dispose()
+    url = reference_database(tmp_path, "e2e_members")
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},

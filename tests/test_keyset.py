@@ -85,3 +85,45 @@ class TestEventListCursor:
         expected = by_pages(client, "/api/v1/showcase/events", params)
         assert len(expected) == 7
         assert walk(client, "/api/v1/showcase/events", params, size=2) == expected
+
+
+@pytest.fixture()
+def demands(session: Session) -> None:
+    now = utcnow()
+    for k in range(9):
+        f.demand(
+            session,
+            title=f"游标榜单{k}",
+            city_code="nantong",
+            status=["published", "closed", "awarded"][k % 3],
+            published_at=now - timedelta(hours=k % 4),  # ties on published_at: id decides
+            view_count=(k * 5) % 3,
+            reward_wan_yuan=None if k % 4 == 0 else float(100 * (k % 3)),
+            deadline=now + timedelta(days=(k % 5) - 1),  # some already past: "still open first" splits them
+        )
+
+
+class TestDemandListCursor:
+    """The 揭榜挂帅 board scrolls like the others (its list took `cursor` and ignored it: the scroll ended after one
+    screen)."""
+
+    @pytest.mark.parametrize("sort", ["newest", "popular", "reward", "deadline"])
+    def test_walk_equals_page_order(self, client: TestClient, demands: None, sort: str) -> None:
+        params = {"city": "nantong", "sort": sort}
+        expected = by_pages(client, "/api/v1/demands", params)
+        assert len(expected) == 9
+        assert walk(client, "/api/v1/demands", params, size=2) == expected
+
+    def test_total_counts_up_to_the_cap(
+        self, client: TestClient, demands: None, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from app.core import listing
+
+        monkeypatch.setattr(listing, "COUNT_CAP", 4)
+        r = client.get("/api/v1/demands", params={"city": "nantong", "page_size": 2})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert (body["total"], body["total_exact"], body["has_more"]) == (4, False, True)
+        r = client.get("/api/v1/demands", params={"city": "nantong", "page_size": 2, "page": 5})
+        assert r.status_code == 200, r.text
+        assert [len(r.json()["items"]), r.json()["has_more"]] == [1, False]

@@ -70,11 +70,15 @@ class TestNoIdentifiersLeak:
         callers = {"visitor": {}, "bob": bearer(bob), "staff": bearer(staff_token), "alice": bearer(alice)}
         checked = 0
         for path in get_paths(app):
-            for value in {org_id, fav.json()["id"], pol.id, 1}:
+            # Each id only where the path takes one: a path without one asked four times would only spend the
+            # caller's rate budget (300 a minute), and an answer of 429 proves nothing about leaks.
+            values = {org_id, fav.json()["id"], pol.id, 1} if "{" in path else {0}
+            for value in values:
                 for who, headers in callers.items():
                     if who == "alice" and path == "/api/v1/me":
                         continue
                     r = client.get(fill(path, value), headers=headers)
+                    assert r.status_code != 429, (who, path)
                     checked += 1
                     for secret in secrets:
                         assert secret not in r.text, (who, path, secret)

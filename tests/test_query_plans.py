@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -124,10 +124,72 @@ def full_scans(session: Session, statement: str, parameters: Any) -> list[str]:
     return bad
 
 
+def _pg_sorts(plan: dict[str, Any]) -> list[str]:
+    # An Incremental Sort only orders rows that arrive already sorted on a prefix of the keys (published_at off the
+    # index, then id within equal times): it reads in index order and stops at the LIMIT. A Sort reads every row.
+    found = [plan["Node Type"]] if plan.get("Node Type") == "Sort" else []
+    for child in plan.get("Plans", []):
+        found += _pg_sorts(child)
+    return found
+
+
+# Sorts that still read and sort every matching row, each for a reason no index can hold (yet):
+# - events and demands by deadline put what is still open first: the split depends on the time of the request;
+# - the demands list filters on four statuses (an IN list): only newest first has its own index (migration 0013),
+#   and SQLite, offered the (status, …) indexes for the IN list, sorts even that one.
+STILL_SORTED = {
+    ("/api/v1/showcase/events", "deadline"),
+    ("/api/v1/demands", "*"),
+}
+
+
+def sorts(session: Session, statement: str, parameters: Any) -> list[str]:
+    """The sort steps of a statement's plan: none when an index hands the rows over in the order asked for.
+
+    PostgreSQL plans with sorts and full scans priced out (`enable_sort`/`enable_seqscan` off), so that a tiny test
+    table shows the plan 1,000,000 rows get wherever an index can deliver the order; where none can, a Sort remains.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        conn.exec_driver_sql("SET LOCAL enable_sort = off")
+        raw = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar_one()
+        plan = raw if isinstance(raw, list) else json.loads(raw)
+        return _pg_sorts(plan[0]["Plan"])
+    rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    return [row[-1] for row in rows if "TEMP B-TREE FOR ORDER BY" in row[-1]]
+
+
 @pytest.fixture()
 def some_rows(session: Session) -> None:
     for b in (f.policy, f.resource, f.achievement, f.event, f.job, f.fund, f.expert, f.cooperation_item):
         b(session)
+
+
+def check_plans(
+    client: TestClient,
+    session: Session,
+    captured: list[tuple[str, Any]],
+    requests: Iterator[tuple[str, dict[str, Any]]],
+    check: Callable[[Session, str, Any], list[str]],
+    only_ordered: bool = False,
+) -> tuple[int, list[str]]:
+    """Sends each (path, query), asks `check` about every board-table statement it caused (with ORDER BY, when
+    `only_ordered`); returns how many statements were checked and the failures."""
+    failures = []
+    checked = 0
+    for path, query in requests:
+        captured.clear()
+        r = client.get(path, params=query)
+        assert r.status_code == 200, (path, query, r.text)
+        for statement, parameters in list(captured):
+            if not any(t in statement for t in BOARD_TABLES) or (only_ordered and "ORDER BY" not in statement):
+                continue
+            checked += 1
+            found = check(session, statement, parameters)
+            if found:
+                failures.append(f"{path}?{query}: {found}\n    {statement[:400]}")
+    return checked, failures
 
 
 class TestListQueryPlans:
@@ -136,22 +198,34 @@ class TestListQueryPlans:
     ) -> None:
         operations = list_operations(app)
         assert len(operations) >= 15
-        failures = []
-        checked = 0
-        for path, params in operations:
-            for query in queries_for(app, path, params):
-                captured.clear()
-                r = client.get(path, params=query)
-                assert r.status_code == 200, (path, query, r.text)
-                for statement, parameters in list(captured):
-                    if not any(t in statement for t in BOARD_TABLES):
-                        continue
-                    checked += 1
-                    bad = full_scans(session, statement, parameters)
-                    if bad:
-                        failures.append(f"{path}?{query}: full scan of {bad}\n    {statement[:300]}")
+        requests = ((path, query) for path, params in operations for query in queries_for(app, path, params))
+        checked, failures = check_plans(client, session, captured, requests, full_scans)
         assert checked > 100
         assert not failures, "\n".join(failures[:20]) + f"\n({len(failures)} in all)"
+
+    def test_every_sort_reads_its_first_page_off_an_index(
+        self, app: Any, client: TestClient, session: Session, captured: list[tuple[str, Any]], some_rows: None
+    ) -> None:
+        """A sort that no index holds reads and sorts every public row for each page (the deadline sorts did:
+        109 ms a page at 1,000,000 records)."""
+        spec = app.openapi()
+
+        def requests() -> Iterator[tuple[str, dict[str, Any]]]:
+            for path, params in list_operations(app):
+                sort = next((p for p in params if p["name"] == "sort"), None)
+                for value in [None, *(_values(sort, spec) if sort else [])]:
+                    if (path, value) in STILL_SORTED or (path, "*") in STILL_SORTED:
+                        continue
+                    for paging in ({}, {"cursor": ""}):
+                        yield path, {**paging, **({"sort": value} if value else {})}
+
+        checked, failures = check_plans(client, session, captured, requests(), sorts, only_ordered=True)
+        assert checked > 40
+        assert not failures, "\n".join(failures[:20]) + f"\n({len(failures)} in all)"
+
+    def test_a_sort_without_an_index_is_caught(self, session: Session) -> None:
+        assert sorts(session, "SELECT id FROM policy ORDER BY summary LIMIT 3", {}) != []
+        assert sorts(session, "SELECT id FROM policy ORDER BY id DESC LIMIT 3", {}) == []
 
     def test_demand_table_is_a_board_table(self) -> None:
         # The 揭榜挂帅 lists read `demand`: it is checked like the others once its endpoint exists.

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.core.cache import VERSION_KEY, ResponseCacheMiddleware
+from app.core.views import COUNTED_VIEW, ViewCounter
 from tests import factories as f
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
@@ -211,10 +212,71 @@ class TestRealApi:
         assert c.get("/api/v1/policy/policies", headers={"Authorization": "Bearer x"}).headers.get("x-cache") is None
 
 
-class TestDetailsNotCached:
-    def test_detail_paths_count_their_views(self) -> None:
-        from app.core.cache import DETAIL_PATH
+class TestDetails:
+    """A detail is kept with the view it counts; every answer from the cache counts that view again."""
 
-        assert DETAIL_PATH.search("/api/v1/policy/policies/12")
-        assert not DETAIL_PATH.search("/api/v1/policy/policies")
-        assert not DETAIL_PATH.search("/api/v1/home")
+    def _cached(self, app: FastAPI, settings: Any) -> tuple[FastAPI, TestClient]:
+        from app.main import create_app
+
+        cached = create_app(settings.model_copy(update={"response_cache": True}))
+        cached.dependency_overrides = app.dependency_overrides
+        return cached, TestClient(cached)
+
+    def test_hits_count_views(self, app: FastAPI, session: Session, settings: Any) -> None:
+        from app.boards.policy.models import Policy
+
+        cached, c = self._cached(app, settings)
+        p = f.policy(session, view_count=5)
+        first = c.get(f"/api/v1/policy/policies/{p.id}")
+        assert first.status_code == 200, first.text
+        assert first.headers["x-cache"] == "miss" and first.json()["view_count"] == 6
+        for _ in range(3):
+            r = c.get(f"/api/v1/policy/policies/{p.id}")
+            assert r.headers["x-cache"] == "hit"
+            assert r.json() == first.json()
+        assert cached.state.views.flush(session) == 4
+        session.expire_all()
+        assert session.get(Policy, p.id).view_count == 9  # type: ignore[union-attr]
+
+    def test_hidden_unknown_and_member_reads_are_not_kept(self, app: FastAPI, session: Session, settings: Any) -> None:
+        _, c = self._cached(app, settings)
+        hidden = f.policy(session, publication="draft")
+        for path in (f"/api/v1/policy/policies/{hidden.id}", "/api/v1/policy/policies/999999"):
+            assert c.get(path).status_code == 404
+            assert c.get(path).headers.get("x-cache") is None
+        p = f.policy(session)
+        r = c.get(f"/api/v1/policy/policies/{p.id}", headers={"Authorization": "Bearer x"})
+        assert r.headers.get("x-cache") is None
+
+    def test_a_write_ends_the_kept_detail(self) -> None:
+        backend = Backend()
+        views = ViewCounter()
+        tiny = tiny_app(backend, views=views)
+
+        @tiny.get("/api/v1/policy/policies/{n}")
+        def detail(n: int, request: Request) -> dict[str, Any]:
+            backend.calls += 1
+            setattr(request.state, COUNTED_VIEW, ("policy", n))
+            return {"n": n, "value": backend.value}
+
+        c = TestClient(tiny)
+        assert [c.get("/api/v1/policy/policies/4").headers["x-cache"] for _ in range(3)] == ["miss", "hit", "hit"]
+        assert (backend.calls, views.pending()) == (1, 2)  # the endpoint counts its own read; the hits, 2
+        c.post("/api/v1/policy/policies")
+        r = c.get("/api/v1/policy/policies/4")
+        assert r.headers["x-cache"] == "miss" and r.json()["value"] == 2
+
+    def test_details_that_count_no_view_are_never_kept(self, app: FastAPI, settings: Any) -> None:
+        # A detail path whose endpoint counts no view through app.core.views is answered by the endpoint every time.
+        backend = Backend()
+        tiny = tiny_app(backend, views=ViewCounter())
+
+        @tiny.get("/api/v1/showcase/things/{n}")
+        def thing(n: int) -> dict[str, Any]:
+            backend.calls += 1
+            return {"n": n}
+
+        c = TestClient(tiny)
+        for _ in range(2):
+            assert c.get("/api/v1/showcase/things/3").headers.get("x-cache") is None
+        assert backend.calls == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -187,3 +188,16 @@ class TestFreshestAcrossSlabs:
             newest_first[:2]
         )
         assert match_ids(session, list(parse_query("叠层").terms), ["c_nanjing"], 10) == []
+
+
+class TestPendingList:
+    def test_postgres_index_keeps_a_short_pending_list(self, session: Session) -> None:
+        """Searches read the GIN pending list whole until it is merged (migration 0015, app/search/ddl.py)."""
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL GIN index setting; FTS5 merges its own segments")
+        from app.search.ddl import GIN_PENDING_LIST_KB, TSV_INDEX
+
+        options = session.execute(
+            sa.text("SELECT reloptions FROM pg_class WHERE relname = :name"), {"name": TSV_INDEX}
+        ).scalar_one()
+        assert f"gin_pending_list_limit={GIN_PENDING_LIST_KB}" in (options or [])

@@ -12,19 +12,14 @@ from sqlmodel import Session, func, select
 from app.boards.policy.models import Policy
 from app.core.db import make_engine
 from app.demands.models import Demand
-from app.seed.reference import load_reference
 from app.seed.synthetic import WEIGHTS, generate, main, split
-from tests.conftest import fresh_database_url, migrate
+from tests.conftest import reference_database
 
 
 @pytest.fixture(scope="module")
 def synthetic_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    url = fresh_database_url(tmp_path_factory.mktemp("syn"), "synthetic")
-    migrate(url)
+    url = reference_database(tmp_path_factory.mktemp("syn"), "synthetic")
     engine = make_engine(url)
-    with Session(engine.execution_options(sqlite_write=True)) as s:
-        load_reference(s)
-        s.commit()
     yield engine
     engine.dispose()
 

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query
 from app.cooperation import service
 from app.cooperation.models import CooperationItem
 from app.cooperation.schemas import CooperationPublic, CooperationQuery, CooperationSummary
-from app.core.db import SessionDep, WriteSessionDep
-from app.core.listing import Page, public_reviewed
+from app.core.db import SessionDep
+from app.core.listing import Page
 from app.core.schemas import ItemId
-from app.core.views import count_view
+from app.core.views import ViewsDep
 
 router = APIRouter(prefix="/cooperation", tags=["cooperation"])
 
@@ -23,9 +23,6 @@ def list_items(session: SessionDep, q: Annotated[CooperationQuery, Query()]) -> 
 
 
 @router.get("/items/{item_id}", operation_id="cooperation_item_get", summary="合作事项详情")
-def get_item(session: WriteSessionDep, item_id: ItemId) -> CooperationPublic:
+def get_item(session: SessionDep, views: ViewsDep, item_id: ItemId) -> CooperationPublic:
     """合作事项的介绍、参与城市与单位、起止日期。"""
-    count_view(session, CooperationItem, item_id, *public_reviewed(CooperationItem))
-    item = service.get_item(session, item_id)
-    session.commit()
-    return item
+    return views.seen(CooperationItem, service.get_item(session, item_id))

@@ -3,8 +3,12 @@
 What it serves: `GET` answers (status 200) of the public read prefixes, to requests that carry no credentials
 (no `Authorization`, `Cookie` or `X-Api-Key`); a request with credentials neither reads nor fills the cache, so a
 member never gets what another one saw, and an anonymous visitor only ever gets what the anonymous request produced.
-Answers that set a cookie or say `Cache-Control: private/no-store` are not kept. Details (`…/<id>`) are not cached:
-each read counts a view.
+Answers that set a cookie or say `Cache-Control: private/no-store` are not kept. A detail (`…/<id>`) is kept only
+when its endpoint counted a view through `app.core.views` (it says which in the request state): every answer served
+from the cache counts that view again, so the "popular" sort sees every read. The view count inside a kept answer is
+the one of the read that filled it (at most `ttl` seconds old, or until the next write); so is a demand's status
+when its deadline passes meanwhile (an application is still refused: every write to a demand closes due ones first).
+Details that count no view this way are never kept.
 
 Invalidation: a version counter. Every write through the API (any non-GET/HEAD/OPTIONS answered below 400) bumps
 it; an entry is served only while its version is current.
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.middleware import ASGIApp, Message, Receive, Scope, Send
+from app.core.views import COUNTED_VIEW, ViewCounter
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +48,7 @@ PUBLIC_PREFIXES = (
     "/api/v1/demands",
     "/api/v1/search",
 )
-# Details count their views (the "popular" sort) with a write on every read: they are not cached.
+# Details count their views (the "popular" sort): kept only with the view they count (see above).
 DETAIL_PATH = re.compile(r"/\d+/?$")
 CREDENTIAL_HEADERS = {b"authorization", b"cookie", b"x-api-key"}
 WRITE_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -57,6 +62,8 @@ class Entry:
     etag: bytes
     version: int
     stored_at: float
+    # (model, id) of the view a detail counts; counted again on every hit.
+    view: tuple[Any, int] | None = None
 
 
 class VersionSource:
@@ -137,9 +144,11 @@ class ResponseCacheMiddleware:
         max_body: int = 512 * 1024,
         check_interval: float = 0.25,
         enabled: bool = True,
+        views: ViewCounter | None = None,
     ) -> None:
         self.app = app
         self.enabled = enabled
+        self.views = views
         self.versions = VersionSource(redis_url, check_interval)
         self.ttl = ttl
         self.local_ttl = local_ttl
@@ -163,7 +172,7 @@ class ResponseCacheMiddleware:
         if (
             method != "GET"
             or not path.startswith(PUBLIC_PREFIXES)
-            or DETAIL_PATH.search(path)
+            or (self.views is None and DETAIL_PATH.search(path))
             or any(name in CREDENTIAL_HEADERS for name, _ in headers)
         ):
             await self.app(scope, receive, send)
@@ -173,9 +182,11 @@ class ResponseCacheMiddleware:
         entry = self.entries.get(key)
         if entry is not None and entry.version == version and time.monotonic() - entry.stored_at < self._ttl():
             self.entries.move_to_end(key)
+            if entry.view is not None and self.views is not None:
+                self.views.add(*entry.view)
             await self._answer(send, entry, _if_none_match(headers), b"hit")
             return
-        await self._fill(scope, receive, send, key, version, _if_none_match(headers))
+        await self._fill(scope, receive, send, key, version, _if_none_match(headers), bool(DETAIL_PATH.search(path)))
 
     async def _lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def watch() -> Message:
@@ -229,20 +240,27 @@ class ResponseCacheMiddleware:
         await send({"type": "http.response.body", "body": entry.body})
 
     async def _fill(
-        self, scope: Scope, receive: Receive, send: Send, key: bytes, version: int, inm: bytes | None
+        self, scope: Scope, receive: Receive, send: Send, key: bytes, version: int, inm: bytes | None, detail: bool
     ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
         passthrough = False
+        view: tuple[Any, int] | None = None
+        # The request state's dict, made here so that it is shared with the endpoint even through a copied scope.
+        state: dict[str, Any] = scope.setdefault("state", {})
 
         async def capture(message: Message) -> None:
-            nonlocal start, passthrough
+            nonlocal start, passthrough, view
             if passthrough:
                 await send(message)
                 return
             if message["type"] == "http.response.start":
                 start = message
                 keep = message["status"] == 200
+                if detail:
+                    # The endpoint has run: its counted view, if any, is in the request state.
+                    view = state.get(COUNTED_VIEW)
+                    keep = keep and view is not None
                 for name, value in message.get("headers", []):
                     n = name.lower()
                     if n == b"set-cookie" or (n == b"cache-control" and (b"private" in value or b"no-store" in value)):
@@ -272,7 +290,7 @@ class ResponseCacheMiddleware:
             for name, value in start.get("headers", []):
                 if name.lower() == b"content-type":
                     content_type = value
-            entry = Entry(body, content_type, etag_for(body), version, time.monotonic())
+            entry = Entry(body, content_type, etag_for(body), version, time.monotonic(), view)
             self.entries[key] = entry
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:

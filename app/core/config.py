@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # Cache of anonymous public reads (app/core/cache.py); None = on everywhere except the test environment.
     response_cache: bool | None = None
     response_cache_ttl: float = 60.0
+    # Detail views are tallied in memory and written in batches this often (app/core/views.py); 0 = only at shutdown.
+    view_flush_seconds: float = 1.0
 
     @property
     def upload_max_body_bytes(self) -> int:

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, col, select
 
-from app.core.db import SessionDep, WriteSessionDep, transaction
+from app.core.db import SessionDep, WriteSessionDep, end_transaction, transaction
 from app.core.listing import Page
 from app.core.models import utcnow
 from app.core.schemas import ItemId
 from app.core.security import client_ip
+from app.core.views import ViewsDep
 from app.demands import service
 from app.demands.dependencies import WritingOrg
 from app.demands.models import ApplicationStatus, ContentVerdict, Demand, DemandApplication
@@ -124,8 +125,7 @@ def list_demands(session: SessionDep, q: Annotated[DemandQuery, Query()]) -> Pag
     """已发布的榜单（揭榜中、已截止、已签约/攻关中、已验收），可按城市、行业、状态、类型、产业链、关键词筛选，
     按最新、即将截止、最热、榜额排序。到截止时间的榜单自动显示为“已截止”。"""
     now = utcnow()
-    rows, total = service.list_public(session, q)
-    return Page[DemandSummary].model_validate(_page([summary(r, now) for r in rows], total, q.page, q.page_size))
+    return Page[DemandSummary].model_validate(service.list_public(session, q, lambda d: summary(d, now)))
 
 
 # ---------------------------------------------------------------- member: my demands
@@ -225,11 +225,18 @@ def create_application(
 
 
 @router.get("/{demand_id}", operation_id="demands_get", summary="榜单详情")
-def get_demand(session: WriteSessionDep, demand_id: ItemId) -> DemandPublic:
+def get_demand(session: SessionDep, views: ViewsDep, demand_id: ItemId) -> DemandPublic:
     """已发布榜单的详情；联系电话已脱敏。"""
-    with transaction(session):
-        demand = service.get_public(session, demand_id)
-    return public(demand, utcnow())
+    now = utcnow()
+    demand = service.get_public(session, demand_id)
+    if service.is_due_now(demand, now):
+        # The reader sees it closed either way (`public` computes the status); the first read past the deadline also
+        # stores the close and tells the poster, in a write of its own after the read transaction.
+        end_transaction(session)
+        with transaction(session):
+            service.close_due(session, now, demand_id=demand_id)
+        session.refresh(demand)
+    return views.seen(Demand, public(demand, now))
 
 
 # ---------------------------------------------------------------- applications

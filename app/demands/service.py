@@ -8,7 +8,7 @@ otherwise). Services never commit: the endpoint does.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 
 from app.audit.service import record
 from app.core.errors import AppError, Conflict, Forbidden, Invalid, NotFound
-from app.core.listing import json_list_mentions, page_out_of_range, text_contains
+from app.core.listing import json_list_mentions, page_of, page_out_of_range, text_contains
 from app.core.models import RecordSource, utcnow
 from app.demands import state
 from app.demands.models import (
@@ -490,7 +490,9 @@ def _page(session: Session, stmt: Any, order: list[Any], page: int, page_size: i
 # ---------------------------------------------------------------- demands: public
 
 
-def list_public(session: Session, q: DemandQuery) -> tuple[list[Demand], int]:
+def list_public(session: Session, q: DemandQuery, convert: Callable[[Demand], Any]) -> dict[str, Any]:
+    """The public board of demands: cursor (infinite scroll) or page, the total counted up to `COUNT_CAP` like every
+    other board's list (an exact count of 140,000 demands cost more than the page)."""
     now = utcnow()
     conds: list[Any] = [_in(D.status, PUBLIC_DEMAND_STATUSES)]
     if q.city:
@@ -525,23 +527,20 @@ def list_public(session: Session, q: DemandQuery) -> tuple[list[Demand], int]:
         ]
     else:
         order = [col(D.published_at).desc(), col(D.id).desc()]
-    return _page(session, select(D).where(*conds), order, q.page, q.page_size)
+    return page_of(session, D, conds, q, order, convert)
 
 
 def get_public(session: Session, demand_id: int) -> Demand:
-    """Counts the view (one conditional UPDATE that also proves the demand is public) and stores a due close."""
-    result = session.exec(
-        sa.update(D)
-        .where(col(D.id) == demand_id, _in(D.status, PUBLIC_DEMAND_STATUSES))
-        .values(view_count=D.view_count + 1)
-    )
-    if result.rowcount == 0:
+    """A demand a visitor may see (one read; the view is counted by the caller, `app.core.views`)."""
+    demand = session.exec(select(D).where(col(D.id) == demand_id, _in(D.status, PUBLIC_DEMAND_STATUSES))).first()
+    if demand is None:
         raise NotFound("榜单不存在或未公开", code="demand_not_found")
-    close_due(session, demand_id=demand_id)
-    demand = session.get(D, demand_id)
-    assert demand is not None
-    session.refresh(demand)
     return demand
+
+
+def is_due_now(demand: Demand, now: datetime) -> bool:
+    """A demand the deadline has closed whose close is not stored yet."""
+    return effective(demand, now) != demand.status
 
 
 # ---------------------------------------------------------------- demands: staff

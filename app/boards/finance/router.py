@@ -20,10 +20,10 @@ from app.boards.finance.schemas import (
     ServiceStationQuery,
     ServiceStationSummary,
 )
-from app.core.db import SessionDep, WriteSessionDep
-from app.core.listing import Page, public_reviewed
+from app.core.db import SessionDep
+from app.core.listing import Page
 from app.core.schemas import ItemId
-from app.core.views import count_view
+from app.core.views import ViewsDep
 
 router = APIRouter(prefix="/finance", tags=["finance"])
 
@@ -35,12 +35,9 @@ def list_funds(session: SessionDep, q: Annotated[FundQuery, Query()]) -> Page[Fu
 
 
 @router.get("/funds/{fund_id}", operation_id="finance_fund_get", summary="基金详情")
-def get_fund(session: WriteSessionDep, fund_id: ItemId) -> FundPublic:
+def get_fund(session: SessionDep, views: ViewsDep, fund_id: ItemId) -> FundPublic:
     """基金简介、规模、投资阶段与联系人（电话已脱敏）。"""
-    count_view(session, Fund, fund_id, *public_reviewed(Fund))
-    fund = service.get_fund(session, fund_id)
-    session.commit()
-    return fund
+    return views.seen(Fund, service.get_fund(session, fund_id))
 
 
 @router.get("/products", operation_id="finance_product_list", summary="金融产品列表")
@@ -50,12 +47,9 @@ def list_products(session: SessionDep, q: Annotated[FinancialProductQuery, Query
 
 
 @router.get("/products/{product_id}", operation_id="finance_product_get", summary="金融产品详情")
-def get_product(session: WriteSessionDep, product_id: ItemId) -> FinancialProductPublic:
+def get_product(session: SessionDep, views: ViewsDep, product_id: ItemId) -> FinancialProductPublic:
     """产品额度、利率、期限、申请条件与联系人（电话已脱敏）。"""
-    count_view(session, FinancialProduct, product_id, *public_reviewed(FinancialProduct))
-    product = service.get_product(session, product_id)
-    session.commit()
-    return product
+    return views.seen(FinancialProduct, service.get_product(session, product_id))
 
 
 @router.get("/financing-needs", operation_id="finance_financing_need_list", summary="融资需求列表")
@@ -65,12 +59,9 @@ def list_financing_needs(session: SessionDep, q: Annotated[FinancingNeedQuery, Q
 
 
 @router.get("/financing-needs/{need_id}", operation_id="finance_financing_need_get", summary="融资需求详情")
-def get_financing_need(session: WriteSessionDep, need_id: ItemId) -> FinancingNeedPublic:
+def get_financing_need(session: SessionDep, views: ViewsDep, need_id: ItemId) -> FinancingNeedPublic:
     """融资金额、资金用途、项目介绍与联系人（电话已脱敏）。"""
-    count_view(session, FinancingNeed, need_id, *public_reviewed(FinancingNeed))
-    need = service.get_financing_need(session, need_id)
-    session.commit()
-    return need
+    return views.seen(FinancingNeed, service.get_financing_need(session, need_id))
 
 
 @router.get("/stations", operation_id="finance_station_list", summary="科技金融服务工作站列表")
@@ -80,9 +71,6 @@ def list_stations(session: SessionDep, q: Annotated[ServiceStationQuery, Query()
 
 
 @router.get("/stations/{station_id}", operation_id="finance_station_get", summary="科技金融服务工作站详情")
-def get_station(session: WriteSessionDep, station_id: ItemId) -> ServiceStationPublic:
+def get_station(session: SessionDep, views: ViewsDep, station_id: ItemId) -> ServiceStationPublic:
     """工作站的依托单位、地址、服务内容与联系人（电话已脱敏）。"""
-    count_view(session, ServiceStation, station_id, *public_reviewed(ServiceStation))
-    station = service.get_station(session, station_id)
-    session.commit()
-    return station
+    return views.seen(ServiceStation, service.get_station(session, station_id))

@@ -6,6 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from app.core.listing import deadline_index
 from app.core.models import ReviewedRecord, reviewed_table_args
 
 
@@ -27,7 +28,9 @@ class PolicyCategory(StrEnum):
 
 
 class Policy(ReviewedRecord, table=True):
-    __table_args__ = reviewed_table_args("policy", sa.Index("ix_policy_deadline", "apply_deadline"))
+    __table_args__ = reviewed_table_args(
+        "policy", sa.Index("ix_policy_deadline", "apply_deadline"), deadline_index("policy", "apply_deadline")
+    )
 
     title: str = Field(max_length=200)
     doc_number: str | None = Field(default=None, max_length=64)  # 文号

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query
 from app.boards.policy import service
 from app.boards.policy.models import Policy
 from app.boards.policy.schemas import PolicyPublic, PolicyQuery, PolicySummary
-from app.core.db import SessionDep, WriteSessionDep
-from app.core.listing import Page, public_reviewed
+from app.core.db import SessionDep
+from app.core.listing import Page
 from app.core.schemas import ItemId
-from app.core.views import count_view
+from app.core.views import ViewsDep
 
 router = APIRouter(prefix="/policy", tags=["policy"])
 
@@ -22,9 +22,6 @@ def list_policies(session: SessionDep, q: Annotated[PolicyQuery, Query()]) -> Pa
 
 
 @router.get("/policies/{policy_id}", operation_id="policy_get", summary="政策详情")
-def get_policy(session: WriteSessionDep, policy_id: ItemId) -> PolicyPublic:
+def get_policy(session: SessionDep, views: ViewsDep, policy_id: ItemId) -> PolicyPublic:
     """政策全文、申报条件、附件与原文链接。"""
-    count_view(session, Policy, policy_id, *public_reviewed(Policy))
-    policy = service.get_policy(session, policy_id)
-    session.commit()
-    return policy
+    return views.seen(Policy, service.get_policy(session, policy_id))

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query
 from app.boards.resources import service
 from app.boards.resources.models import Resource
 from app.boards.resources.schemas import ResourcePublic, ResourceQuery, ResourceSummary
-from app.core.db import SessionDep, WriteSessionDep
-from app.core.listing import Page, public_reviewed
+from app.core.db import SessionDep
+from app.core.listing import Page
 from app.core.schemas import ItemId
-from app.core.views import count_view
+from app.core.views import ViewsDep
 
 router = APIRouter(prefix="/resources", tags=["resources"])
 
@@ -23,9 +23,6 @@ def list_resources(session: SessionDep, q: Annotated[ResourceQuery, Query()]) ->
 
 
 @router.get("/resources/{resource_id}", operation_id="resources_resource_get", summary="资源详情")
-def get_resource(session: WriteSessionDep, resource_id: ItemId) -> ResourcePublic:
+def get_resource(session: SessionDep, views: ViewsDep, resource_id: ItemId) -> ResourcePublic:
     """资源的能力、开放服务、载体面积与租金、免租条件及联系人（电话已脱敏）。"""
-    count_view(session, Resource, resource_id, *public_reviewed(Resource))
-    resource = service.get_resource(session, resource_id)
-    session.commit()
-    return resource
+    return views.seen(Resource, service.get_resource(session, resource_id))

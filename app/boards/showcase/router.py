@@ -14,10 +14,10 @@ from app.boards.showcase.schemas import (
     EventQuery,
     EventSummary,
 )
-from app.core.db import SessionDep, WriteSessionDep
-from app.core.listing import Page, public_reviewed
+from app.core.db import SessionDep
+from app.core.listing import Page
 from app.core.schemas import ItemId
-from app.core.views import count_view
+from app.core.views import ViewsDep
 
 router = APIRouter(prefix="/showcase", tags=["showcase"])
 
@@ -30,12 +30,9 @@ def list_achievements(session: SessionDep, q: Annotated[AchievementQuery, Query(
 
 
 @router.get("/achievements/{achievement_id}", operation_id="showcase_achievement_get", summary="科技成果详情")
-def get_achievement(session: WriteSessionDep, achievement_id: ItemId) -> AchievementPublic:
+def get_achievement(session: SessionDep, views: ViewsDep, achievement_id: ItemId) -> AchievementPublic:
     """成果介绍、图片视频、转化方式、价格与联系人（电话已脱敏）。"""
-    count_view(session, Achievement, achievement_id, *public_reviewed(Achievement))
-    achievement = service.get_achievement(session, achievement_id)
-    session.commit()
-    return achievement
+    return views.seen(Achievement, service.get_achievement(session, achievement_id))
 
 
 @router.get("/events", operation_id="showcase_event_list", summary="活动列表")
@@ -46,9 +43,6 @@ def list_events(session: SessionDep, q: Annotated[EventQuery, Query()]) -> Page[
 
 
 @router.get("/events/{event_id}", operation_id="showcase_event_get", summary="活动详情")
-def get_event(session: WriteSessionDep, event_id: ItemId) -> EventPublic:
+def get_event(session: SessionDep, views: ViewsDep, event_id: ItemId) -> EventPublic:
     """活动时间、地点（GCJ-02 坐标）、名额、报名截止与是否可报名。"""
-    count_view(session, Event, event_id, *public_reviewed(Event))
-    event = service.get_event(session, event_id)
-    session.commit()
-    return event
+    return views.seen(Event, service.get_event(session, event_id))

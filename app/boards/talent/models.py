@@ -6,6 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from app.core.listing import deadline_index
 from app.core.models import ReviewedRecord, reviewed_table_args
 
 
@@ -30,7 +31,9 @@ class TalentService(ReviewedRecord, table=True):
 
 
 class Job(ReviewedRecord, table=True):
-    __table_args__ = reviewed_table_args("job", sa.Index("ix_job_closing", "closing_date"))
+    __table_args__ = reviewed_table_args(
+        "job", sa.Index("ix_job_closing", "closing_date"), deadline_index("job", "closing_date")
+    )
 
     title: str = Field(max_length=200)
     org_id: int | None = Field(default=None, foreign_key="organization.id", index=True)

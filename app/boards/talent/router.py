@@ -20,10 +20,10 @@ from app.boards.talent.schemas import (
     TrainingProgrammeQuery,
     TrainingProgrammeSummary,
 )
-from app.core.db import SessionDep, WriteSessionDep
-from app.core.listing import Page, public_reviewed
+from app.core.db import SessionDep
+from app.core.listing import Page
 from app.core.schemas import ItemId
-from app.core.views import count_view
+from app.core.views import ViewsDep
 
 router = APIRouter(prefix="/talent", tags=["talent"])
 
@@ -35,12 +35,9 @@ def list_services(session: SessionDep, q: Annotated[TalentServiceQuery, Query()]
 
 
 @router.get("/services/{service_id}", operation_id="talent_service_get", summary="人才服务详情")
-def get_service(session: WriteSessionDep, service_id: ItemId) -> TalentServicePublic:
+def get_service(session: SessionDep, views: ViewsDep, service_id: ItemId) -> TalentServicePublic:
     """服务内容、适用对象与联系人（电话已脱敏）。"""
-    count_view(session, TalentService, service_id, *public_reviewed(TalentService))
-    talent_service = service.get_service(session, service_id)
-    session.commit()
-    return talent_service
+    return views.seen(TalentService, service.get_service(session, service_id))
 
 
 @router.get("/jobs", operation_id="talent_job_list", summary="招聘岗位列表")
@@ -50,12 +47,9 @@ def list_jobs(session: SessionDep, q: Annotated[JobQuery, Query()]) -> Page[JobS
 
 
 @router.get("/jobs/{job_id}", operation_id="talent_job_get", summary="招聘岗位详情")
-def get_job(session: WriteSessionDep, job_id: ItemId) -> JobPublic:
+def get_job(session: SessionDep, views: ViewsDep, job_id: ItemId) -> JobPublic:
     """岗位职责与要求、薪资范围、截止日期与联系人（电话已脱敏）；已截止的岗位返回 404。"""
-    count_view(session, Job, job_id, *public_reviewed(Job), *service.open_jobs())
-    job = service.get_job(session, job_id)
-    session.commit()
-    return job
+    return views.seen(Job, service.get_job(session, job_id))
 
 
 @router.get("/experts", operation_id="talent_expert_list", summary="专家库")
@@ -65,12 +59,9 @@ def list_experts(session: SessionDep, q: Annotated[ExpertQuery, Query()]) -> Pag
 
 
 @router.get("/experts/{expert_id}", operation_id="talent_expert_get", summary="专家详情")
-def get_expert(session: WriteSessionDep, expert_id: ItemId) -> ExpertPublic:
+def get_expert(session: SessionDep, views: ViewsDep, expert_id: ItemId) -> ExpertPublic:
     """专家的职称、单位、研究领域、简介、主要成果与联系电话（已脱敏）。"""
-    count_view(session, Expert, expert_id, *public_reviewed(Expert))
-    expert = service.get_expert(session, expert_id)
-    session.commit()
-    return expert
+    return views.seen(Expert, service.get_expert(session, expert_id))
 
 
 @router.get("/programmes", operation_id="talent_programme_list", summary="联合培养项目列表")
@@ -82,9 +73,6 @@ def list_programmes(
 
 
 @router.get("/programmes/{programme_id}", operation_id="talent_programme_get", summary="联合培养项目详情")
-def get_programme(session: WriteSessionDep, programme_id: ItemId) -> TrainingProgrammePublic:
+def get_programme(session: SessionDep, views: ViewsDep, programme_id: ItemId) -> TrainingProgrammePublic:
     """项目介绍、合作单位、起止日期、招收人数与联系人（电话已脱敏）。"""
-    count_view(session, TrainingProgramme, programme_id, *public_reviewed(TrainingProgramme))
-    programme = service.get_programme(session, programme_id)
-    session.commit()
-    return programme
+    return views.seen(TrainingProgramme, service.get_programme(session, programme_id))

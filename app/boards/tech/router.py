@@ -14,10 +14,10 @@ from app.boards.tech.schemas import (
     TechManagerQuery,
     TechManagerSummary,
 )
-from app.core.db import SessionDep, WriteSessionDep
-from app.core.listing import Page, public_reviewed
+from app.core.db import SessionDep
+from app.core.listing import Page
 from app.core.schemas import ItemId
-from app.core.views import count_view
+from app.core.views import ViewsDep
 
 # The 揭榜挂帅 demands are served by app.demands under the same tag.
 router = APIRouter(prefix="/tech", tags=["tech"])
@@ -30,12 +30,9 @@ def list_managers(session: SessionDep, q: Annotated[TechManagerQuery, Query()]) 
 
 
 @router.get("/managers/{manager_id}", operation_id="tech_manager_get", summary="技术经理人详情")
-def get_manager(session: WriteSessionDep, manager_id: ItemId) -> TechManagerPublic:
+def get_manager(session: SessionDep, views: ViewsDep, manager_id: ItemId) -> TechManagerPublic:
     """技术经理人的简介、证书编号、擅长领域与联系电话（已脱敏）。"""
-    count_view(session, TechManager, manager_id, *public_reviewed(TechManager))
-    manager = service.get_manager(session, manager_id)
-    session.commit()
-    return manager
+    return views.seen(TechManager, service.get_manager(session, manager_id))
 
 
 @router.get("/alliances", operation_id="tech_alliance_list", summary="链式联盟列表")
@@ -45,9 +42,6 @@ def list_alliances(session: SessionDep, q: Annotated[AllianceQuery, Query()]) ->
 
 
 @router.get("/alliances/{alliance_id}", operation_id="tech_alliance_get", summary="链式联盟详情")
-def get_alliance(session: WriteSessionDep, alliance_id: ItemId) -> AlliancePublic:
+def get_alliance(session: SessionDep, views: ViewsDep, alliance_id: ItemId) -> AlliancePublic:
     """联盟简介、牵头单位与成员单位（名称、角色、城市）。"""
-    count_view(session, Alliance, alliance_id, *public_reviewed(Alliance))
-    alliance = service.get_alliance(session, alliance_id)
-    session.commit()
-    return alliance
+    return views.seen(Alliance, service.get_alliance(session, alliance_id))

@@ -12,7 +12,7 @@ async function loadBoardPage({ board, collection, city, page = 1, pageSize = 20,
     tabs: b.collections.map((c) => ({ key: c.key, name: c.name })),
     items: res.items.map((item) => ({ ...item, displayTitle: itemTitle(item) })),
     total: res.total,
-    // Lists count up to 1,000 rows; beyond, the count is a lower bound ("1000+").
+    // Lists count up to 200 rows; beyond, the count is a lower bound ("200+").
     totalExact: res.total_exact !== false,
     page: res.page,
     hasMore: res.has_more,
