@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.environment != "test":
             configure_logging(json_lines=settings.log_json)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.thread_pool_size
         # Serving half a schema fails request by request in ways nobody can read; refuse to start instead.
         problem = schema_problem(get_engine(settings))
         if problem:

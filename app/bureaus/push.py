@@ -42,6 +42,7 @@ from app.cities.models import City
 from app.core.errors import AppError, Conflict, field_errors
 from app.core.models import Publication, RecordSource, Verification, utcnow
 from app.core.schemas import RequestModel
+from app.core.sql import one_of
 from app.demands.models import DemandStatus
 
 MAX_RECORDS = 1000
@@ -357,7 +358,7 @@ def _existing(session: Session, kind: Kind, city_code: str, source_ids: list[str
     cols += [table.c[c] for c in kind.columns]
     rows: dict[str, Any] = {}
     for chunk in _chunks(source_ids):
-        stmt = sa.select(*cols).where(table.c.city_code == city_code, table.c.source_id.in_(chunk))
+        stmt = sa.select(*cols).where(table.c.city_code == city_code, one_of(table.c.source_id, chunk))
         for row in session.execute(stmt):
             rows[row.source_id] = row
     return rows
@@ -467,7 +468,7 @@ def write_batch(
         ids: dict[str, int] = {}
         for sids in _chunks([r.source_id for r in inserts]):
             found = sa.select(table.c.id, table.c.source_id).where(
-                table.c.city_code == city_code, table.c.source_id.in_(sids)
+                table.c.city_code == city_code, one_of(table.c.source_id, sids)
             )
             for new_id, sid in conn.execute(found):
                 ids[sid] = new_id
@@ -535,7 +536,7 @@ def write_batch(
             values["status"] = DemandStatus.withdrawn.value
         for chunk in _chunks(to_remove):
             session.execute(
-                sa.update(table).where(table.c.id.in_(chunk), table.c.city_code == city_code).values(values)
+                sa.update(table).where(one_of(table.c.id, chunk), table.c.city_code == city_code).values(values)
             )
         after_push_write(session, kind.model, to_remove)
     return removals

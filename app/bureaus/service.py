@@ -20,6 +20,7 @@ from app.bureaus.models import Bureau, BureauKey, PushScope
 from app.core.config import get_settings
 from app.core.errors import AppError, Conflict, Forbidden, NotFound, Unauthorized
 from app.core.models import Publication, RecordSource, Verification, utcnow
+from app.core.sql import one_of
 from app.staff.models import StaffRole, StaffUser
 from app.staff.service import city_scope
 
@@ -475,7 +476,7 @@ def flag_duplicates(session: Session, kind_name: str, city_code: str, ids: list[
     mine: list[Any] = []
     for i in range(0, len(ids), 500):
         mine += session.execute(
-            sa.select(t.c.id, t.c.org_credit_code, t.c.name, t.c.address).where(t.c.id.in_(ids[i : i + 500]))
+            sa.select(t.c.id, t.c.org_credit_code, t.c.name, t.c.address).where(one_of(t.c.id, ids[i : i + 500]))
         ).all()
     codes = sorted({r.org_credit_code for r in mine if r.org_credit_code})
     names = sorted({r.name for r in mine if r.name and r.address})
@@ -483,13 +484,13 @@ def flag_duplicates(session: Session, kind_name: str, city_code: str, ids: list[
     for i in range(0, len(codes), 500):
         candidates += session.execute(
             sa.select(t.c.id, t.c.city_code, t.c.org_credit_code, t.c.name, t.c.address).where(
-                t.c.org_credit_code.in_(codes[i : i + 500]), t.c.city_code != city_code
+                one_of(t.c.org_credit_code, codes[i : i + 500]), t.c.city_code != city_code
             )
         ).all()
     for i in range(0, len(names), 500):
         candidates += session.execute(
             sa.select(t.c.id, t.c.city_code, t.c.org_credit_code, t.c.name, t.c.address).where(
-                t.c.name.in_(names[i : i + 500]), t.c.city_code != city_code
+                one_of(t.c.name, names[i : i + 500]), t.c.city_code != city_code
             )
         ).all()
     if not candidates:
@@ -528,7 +529,7 @@ def flag_duplicates(session: Session, kind_name: str, city_code: str, ids: list[
     for i in range(0, len(record_ids), 500):
         for row in session.execute(
             sa.select(d.c.record_id, d.c.other_record_id, d.c.reason).where(
-                d.c.kind == kind_name, d.c.record_id.in_(record_ids[i : i + 500])
+                d.c.kind == kind_name, one_of(d.c.record_id, record_ids[i : i + 500])
             )
         ):
             wanted.pop((row.record_id, row.other_record_id, row.reason), None)

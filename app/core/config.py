@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     content_checks_per_member_per_day: int = 200
     log_json: bool = False
     sql_echo: bool = False
+    # Threads each process runs blocking work in (sync endpoints, reads, argon2, WeChat calls), and the database
+    # connections it keeps open for them. Kept, because a connection beyond the pool is opened and closed per use (a
+    # PostgreSQL backend forked, SQLite's schema parsed and page cache left cold each time). None: 20 + 10 on
+    # PostgreSQL; 8 + 4 on SQLite, where each connection keeps its own page cache in the worker's memory and one
+    # process gains nothing from more readers at once. Requests are let in up to what the pool serves (db.py).
+    thread_pool_size: int = 20
+    db_pool_size: int | None = None
+    db_max_overflow: int | None = None
     # `make bench` only: serves a constant JSON at /api/v1/_floor (hidden from OpenAPI), the server's own floor.
     bench_floor: bool = False
     # Cache of anonymous public reads (app/core/cache.py); None = on everywhere except the test environment.
@@ -63,6 +71,14 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def pool_size(self) -> int:
+        return self.db_pool_size if self.db_pool_size is not None else (8 if self.is_sqlite else 20)
+
+    @property
+    def pool_overflow(self) -> int:
+        return self.db_max_overflow if self.db_max_overflow is not None else (4 if self.is_sqlite else 10)
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Self:

@@ -6,17 +6,22 @@ is sent (FastAPI runs the code after a dependency's `yield` only after the respo
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
+from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings, get_settings
 
@@ -43,12 +48,41 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+# A pooled connection unused for longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 1.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    # `pool_pre_ping` pings on every checkout: a round trip per request, 14 % of a detail read's time under load.
+    # A connection in steady use needs no ping: if the server went away under it, the request that meets the dead
+    # connection fails (503) and SQLAlchemy marks every connection older than that failure for replacement. What
+    # the ping is for is the pool that sat idle while the server restarted; after a second idle it is pinged.
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the driver's own error type: whatever it is, the connection is gone
+            raise sa_exc.DisconnectionError() from exc
+        if not alive:
+            raise sa_exc.DisconnectionError()
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 20, max_overflow: int = 10) -> Engine:
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow}
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15}, **pool)
         _sqlite_setup(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, echo=echo, **pool)
+    _ping_after_idle(engine)
+    return engine
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
@@ -57,7 +91,12 @@ def get_engine(settings: Settings | None = None) -> Engine:
     if engine is None:
         if settings.is_sqlite:
             _ensure_sqlite_dir(settings.database_url)
-        engine = _engines[settings.database_url] = make_engine(settings.database_url, echo=settings.sql_echo)
+        engine = _engines[settings.database_url] = make_engine(
+            settings.database_url,
+            echo=settings.sql_echo,
+            pool_size=settings.pool_size,
+            max_overflow=settings.pool_overflow,
+        )
     return engine
 
 
@@ -74,29 +113,69 @@ def _ensure_sqlite_dir(url: str) -> None:
 logger = logging.getLogger(__name__)
 
 
-def _request_session(engine: Engine) -> Iterator[Session]:
+def _close(session: Session) -> None:
+    try:
+        session.close()
+    except DBAPIError as exc:
+        # The teardown runs after the answer was sent: a connection the database dropped since the request's last
+        # statement cannot be rolled back, the pool discards it, and there is nobody left to answer. A warning,
+        # not an unhandled error.
+        if not exc.connection_invalidated:
+            raise
+        logger.warning("database connection lost before the session closed; the pool discards it")
+
+
+@asynccontextmanager
+async def _request_session(engine: Engine) -> AsyncIterator[Session]:
+    # `async`, so that FastAPI does not spend a thread-pool hop on each end of a sync generator. Making a session
+    # does no I/O; closing one does only while it holds a transaction, and then it goes to the thread pool.
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        try:
+        if session.in_transaction():
+            await run_in_threadpool(_close, session)
+        else:
             session.close()
-        except DBAPIError as exc:
-            # The teardown runs after the answer was sent: a connection the database dropped since the request's last
-            # statement cannot be rolled back, the pool discards it, and there is nobody left to answer. A warning,
-            # not an unhandled error.
-            if not exc.connection_invalidated:
-                raise
-            logger.warning("database connection lost before the session closed; the pool discards it")
 
 
-def get_session() -> Iterator[Session]:
-    yield from _request_session(get_engine())
+# -- admission -----------------------------------------------------------------------------------------------------
+# A sync endpoint checks a connection out in one thread and gives it back in another hop, after the answer. Were
+# more requests than connections let in, every thread could end up waiting in the pool for a connection held by a
+# request that in turn waits for a thread to give it back: nothing moves until the pool times out (30 s, then 503s).
+# So requests wait for a database slot on the event loop, holding no thread, and only as many are let in as the pool
+# can serve at once: a request may hold two connections (its read and its write session), and two stay for the work
+# outside requests (the view flushes).
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
-def get_write_session() -> Iterator[Session]:
+def request_slots(settings: Settings) -> int:
+    """Requests one process lets hold database connections at once."""
+    return max(1, (settings.pool_size + settings.pool_overflow - 2) // 2)
+
+
+async def database_slot() -> AsyncIterator[None]:
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:
+        slots = _slots[loop] = asyncio.Semaphore(request_slots(get_settings()))
+    async with slots:
+        yield
+
+
+# One slot per request however many sessions it opens (FastAPI solves a dependency once per request).
+DatabaseSlot = Annotated[None, Depends(database_slot)]
+
+
+async def get_session(_: DatabaseSlot) -> AsyncIterator[Session]:
+    async with _request_session(get_engine()) as session:
+        yield session
+
+
+async def get_write_session(_: DatabaseSlot) -> AsyncIterator[Session]:
     """A session whose transaction takes SQLite's write lock at BEGIN; on PostgreSQL the same as a read one."""
-    yield from _request_session(get_engine().execution_options(sqlite_write=True))
+    async with _request_session(get_engine().execution_options(sqlite_write=True)) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -125,6 +204,22 @@ def end_transaction(session: Session) -> None:
         raise RuntimeError("end_transaction() with unsaved changes: the endpoint commits writes, not this helper")
     if not _owned_by_caller(session):
         session.commit()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+async def read(session: Session, fn: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """`fn(session, …)` in the thread pool, its transaction ended there: an `async` endpoint reads in one thread-pool
+    hop, where a sync one takes three (the call, the response check FastAPI runs beside it, the session's close)."""
+
+    def call() -> R:
+        result = fn(session, *args, **kwargs)
+        end_transaction(session)
+        return result
+
+    return await run_in_threadpool(call)
 
 
 @contextmanager

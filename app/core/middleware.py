@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,28 @@ Send = Callable[[Message], Any]
 ASGIApp = Callable[[Scope, Receive, Send], Any]
 
 access_log = logging.getLogger("app.access")
+
+
+def _request_ids() -> itertools.count[int]:
+    return itertools.count(int.from_bytes(os.urandom(8)) << 64)
+
+
+# A request id only has to be unique, not unguessable: a random 64-bit prefix per process and a counter, in the
+# 32 hex digits of a uuid4. Making a uuid4 (random bytes, then the UUID object) per request was 7 % of a list's
+# time under load, with the GIL held. A forked worker starts its own sequence rather than continue its parent's.
+_ids = _request_ids()
+
+
+def _reseed() -> None:
+    global _ids
+    _ids = _request_ids()
+
+
+os.register_at_fork(after_in_child=_reseed)
+
+
+def new_request_id() -> str:
+    return f"{next(_ids):032x}"
 
 
 class BodyTooLarge(Exception):
@@ -112,7 +135,7 @@ class RequestIdMiddleware:
                 candidate = value.decode("latin-1")
                 if 8 <= len(candidate) <= 64 and candidate.replace("-", "").isalnum():
                     rid = candidate
-        rid = rid or uuid.uuid4().hex
+        rid = rid or new_request_id()
         scope.setdefault("state", {})["request_id"] = rid
         token = request_id_var.set(rid)
         started = time.perf_counter()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, col, select
 
-from app.core.db import SessionDep, WriteSessionDep, end_transaction, transaction
+from app.core.db import SessionDep, WriteSessionDep, end_transaction, read, transaction
 from app.core.listing import Page
 from app.core.models import utcnow
 from app.core.schemas import ItemId
@@ -121,11 +121,11 @@ def _apps(
 
 
 @router.get("", operation_id="demands_list", summary="榜单列表")
-def list_demands(session: SessionDep, q: Annotated[DemandQuery, Query()]) -> Page[DemandSummary]:
+async def list_demands(session: SessionDep, q: Annotated[DemandQuery, Query()]) -> Page[DemandSummary]:
     """已发布的榜单（揭榜中、已截止、已签约/攻关中、已验收），可按城市、行业、状态、类型、产业链、关键词筛选，
     按最新、即将截止、最热、榜额排序。到截止时间的榜单自动显示为“已截止”。"""
     now = utcnow()
-    return Page[DemandSummary].model_validate(service.list_public(session, q, lambda d: summary(d, now)))
+    return Page[DemandSummary].model_validate(await read(session, service.list_public, q, lambda d: summary(d, now)))
 
 
 # ---------------------------------------------------------------- member: my demands

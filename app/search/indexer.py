@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.core.models import UTCDateTime
+from app.core.sql import one_of
 from app.search.documents import DocSpec, build_doc, spec_by_model, spec_for, specs
 from app.search.models import SearchDoc
 
@@ -56,7 +57,7 @@ def _sync(conn: Any, spec: DocSpec, rows: dict[int, Any], ids: Iterable[int]) ->
         existing = dict(
             conn.execute(
                 sa.select(_doc_table.c.record_id, _doc_table.c.digest).where(
-                    _doc_table.c.kind == spec.kind, _doc_table.c.record_id.in_(chunk)
+                    _doc_table.c.kind == spec.kind, one_of(_doc_table.c.record_id, chunk)
                 )
             ).all()
         )
@@ -73,7 +74,9 @@ def _sync(conn: Any, spec: DocSpec, rows: dict[int, Any], ids: Iterable[int]) ->
                     stale.append(rid)
                 fresh.append(doc)
         if stale:
-            conn.execute(sa.delete(_doc_table).where(_doc_table.c.kind == spec.kind, _doc_table.c.record_id.in_(stale)))
+            conn.execute(
+                sa.delete(_doc_table).where(_doc_table.c.kind == spec.kind, one_of(_doc_table.c.record_id, stale))
+            )
         if fresh:
             fresh.sort(key=lambda d: (d["fresh_at"], d["record_id"]))
             conn.execute(sa.insert(_doc_table), fresh)
@@ -98,7 +101,7 @@ def index_records(session: Session, model: Any, ids: Iterable[int]) -> int:
         # Plain rows, not ORM objects: the database is the truth here (a raw UPDATE may have changed rows the session
         # holds), and the session's identity map is left alone. Only public rows are read: the others have no index
         # row (`_sync` drops any left), so a push of records held for verification reads nothing back.
-        query = sa.select(table).where(table.c.id.in_(chunk), *spec.public_sql(model))
+        query = sa.select(table).where(one_of(table.c.id, chunk), *spec.public_sql(model))
         rows = {r.id: r for r in conn.execute(query)}
         changed += _sync(conn, spec, rows, chunk)
     return changed
