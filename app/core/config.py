@@ -48,10 +48,11 @@ class Settings(BaseSettings):
     log_json: bool = False
     sql_echo: bool = False
     # Threads each process runs blocking work in (sync endpoints, reads, argon2, WeChat calls), and the database
-    # connections it keeps open for them. Kept, because a connection beyond the pool is opened and closed per use (a
-    # PostgreSQL backend forked, SQLite's schema parsed and page cache left cold each time). None: 20 + 10 on
-    # PostgreSQL; 8 + 4 on SQLite, where each connection keeps its own page cache in the worker's memory and one
-    # process gains nothing from more readers at once. Requests are let in up to what the pool serves (db.py).
+    # connections it keeps open for them / may open beyond those for a while. Kept, because a connection opened per
+    # use costs more than the query (a PostgreSQL backend forked; SQLite's schema parsed, its page cache cold). None:
+    # 20 + 10 on PostgreSQL; 8 + 4 on SQLite (never production), where every open connection holds its own page
+    # cache in the worker's memory: 14 connections open at once took a worker from 175 to 225 MB under the bench mix.
+    # Requests are let in to the database only as many at a time as the two serve (app/core/db.py).
     thread_pool_size: int = 20
     db_pool_size: int | None = None
     db_max_overflow: int | None = None

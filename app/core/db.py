@@ -186,9 +186,9 @@ WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 # Two rules keep a write endpoint from starving the pool, the thread pool or SQLite's one write lock:
 # - a slow step (argon2, a WeChat call) never runs inside a write transaction: end the transaction before it
 #   (`end_transaction`) and open the write one after it (`transaction`);
-# - the write transaction begins and ends (commit or rollback) inside the endpoint call itself. FastAPI runs each
-#   sync dependency and the teardown in separate thread-pool hops; a write lock (SQLite) or row lock (PostgreSQL)
-#   kept until the teardown waits for a free thread while every thread waits for that lock.
+# - the write transaction begins and ends (commit or rollback) inside the endpoint call itself. FastAPI runs a sync
+#   endpoint and the session's close in separate thread-pool hops; a write lock (SQLite) or row lock (PostgreSQL)
+#   kept until the close waits for a free thread while every thread waits for that lock.
 
 
 def _owned_by_caller(session: Session) -> bool:
