@@ -130,6 +130,10 @@ def ensure_search_index(engine: Engine, say: bool = True) -> None:
         else:
             conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
             conn.exec_driver_sql(ddl.POSTGRES_UP[1])
+            # The index as the migrations leave it: with 0015's short pending list (without it every search after a
+            # push reads the whole list, 600 ms instead of 40).
+            for statement in ddl.POSTGRES_UP_0015:
+                conn.exec_driver_sql(statement)
         s.commit()
     with engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE search_doc" if not sqlite else "ANALYZE")
