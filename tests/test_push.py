@@ -47,6 +47,31 @@ class TestPushBatch:
         assert count(session, Resource, Resource.name == "无锡新名字") == 1
         assert count(session) == 2
 
+    def test_updates_that_change_different_fields_in_one_batch(self, client: TestClient, session: Session) -> None:
+        # Each row sets only what changed, rows grouped by the columns they change: three groups here, one untouched.
+        _, key = factories.bureau_key(session)
+        first = [resource_record(i, lat=31.5, lng=120.3, coord_system="wgs84") for i in range(4)]
+        assert push(client, key, first).status_code == 200
+        second = [
+            resource_record(0, lat=31.5, lng=120.3, coord_system="wgs84", name="无锡改名平台"),
+            resource_record(1, lat=31.6, lng=120.3, coord_system="wgs84", capabilities="中试放大"),
+            resource_record(2, lat=31.5, lng=120.3, coord_system="wgs84", name="无锡又一名字", capabilities="失效分析"),
+            resource_record(3, lat=31.5, lng=120.3, coord_system="wgs84"),
+        ]
+        r = push(client, key, second)
+        assert [x["outcome"] for x in r.json()["results"]] == ["updated", "updated", "updated", "unchanged"], r.text
+        session.expire_all()
+        rows = {x.source_id: x for x in session.exec(select(Resource).where(Resource.city_code == "wuxi")).all()}
+        got = {sid: (x.name, x.capabilities, round(x.lat or 0, 1)) for sid, x in rows.items()}  # stored as GCJ-02
+        assert got == {
+            "R-000000": ("无锡改名平台", "检测认证", 31.5),
+            "R-000001": ("无锡测试平台1", "中试放大", 31.6),
+            "R-000002": ("无锡又一名字", "失效分析", 31.5),
+            "R-000003": ("无锡测试平台3", "检测认证", 31.5),
+        }
+        assert {x.verification for x in rows.values()} == {"pending"}
+        assert rows["R-000003"].updated_at < rows["R-000000"].updated_at
+
     def test_ten_batches_sent_three_times_make_ten_thousand_rows(self, client: TestClient, session: Session) -> None:
         _, key = factories.bureau_key(session)
         batches = [[resource_record(b * 1000 + i) for i in range(1000)] for b in range(10)]

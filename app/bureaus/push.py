@@ -377,16 +377,15 @@ def _column_defaults(kind: Kind) -> dict[str, Any]:
     return out
 
 
+def _equal(old: Any, value: Any) -> bool:
+    if isinstance(value, float) and isinstance(old, float):
+        return abs(old - value) <= 1e-9
+    return bool(old == value)
+
+
 def _same(stored: Any, values: dict[str, Any]) -> bool:
     mapping = stored._mapping
-    for column, value in values.items():
-        old = mapping[column]
-        if isinstance(value, float) and isinstance(old, float):
-            if abs(old - value) > 1e-9:
-                return False
-        elif old != value:
-            return False
-    return True
+    return all(_equal(mapping[column], value) for column, value in values.items())
 
 
 def _demand_status(current: str | None, trusted: bool) -> str:
@@ -479,30 +478,37 @@ def write_batch(
         flag_duplicates(session, kind.name.value, city_code, [r.id for r in inserts if r.id is not None])
 
     if updates:
-        params = []
+        # Each row sets only the content columns whose values changed, plus its state: SQLite rewrites every index
+        # on a column named in SET, changed or not, and a bureau's update usually changes a field or two. The state
+        # columns are always set, so that a verification in between is never left standing on changed content.
+        # Rows that changed the same columns share one executemany.
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for r, row in updates:
-            p = {f"v_{k}": v for k, v in (r.values or {}).items()}
-            p.update(b_id=row.id, v_source_updated_at=r.source_updated_at or row.source_updated_at, v_updated_at=now)
+            stored = row._mapping
+            content = {k: v for k, v in (r.values or {}).items() if not _equal(stored[k], v)}
+            source_updated_at = r.source_updated_at or row.source_updated_at
+            if not _equal(stored["source_updated_at"], source_updated_at):
+                content["source_updated_at"] = source_updated_at
             content_changed = r.outcome == "updated"
+            state: dict[str, Any] = {"updated_at": now, "published_at": row.published_at or (now if trusted else None)}
             if kind.reviewed:
-                p["v_publication"] = Publication.published.value
+                state["publication"] = Publication.published.value
                 if content_changed:
-                    p["v_verification"] = (Verification.verified if trusted else Verification.pending).value
+                    state["verification"] = (Verification.verified if trusted else Verification.pending).value
                 else:
-                    p["v_verification"] = row.verification
-                p["v_published_at"] = row.published_at or (now if trusted else None)
+                    state["verification"] = row.verification
             else:
-                p["v_status"] = _demand_status(row.status, trusted) if content_changed else row.status
-                p["v_published_at"] = row.published_at or (now if trusted else None)
-            params.append(p)
-        set_cols = [*kind.columns, "source_updated_at", "updated_at", "published_at"]
-        set_cols += ["publication", "verification"] if kind.reviewed else ["status"]
-        stmt = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("b_id"))
-            .values({c: sa.bindparam(f"v_{c}") for c in set_cols})
-        )
-        session.connection().execute(stmt, params)
+                state["status"] = _demand_status(row.status, trusted) if content_changed else row.status
+            written = content | state
+            groups.setdefault(tuple(written), []).append({"b_id": row.id} | {f"v_{c}": v for c, v in written.items()})
+        conn = session.connection()
+        for set_cols, params in groups.items():
+            stmt = (
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("b_id"))
+                .values({c: sa.bindparam(f"v_{c}") for c in set_cols})
+            )
+            conn.execute(stmt, params)
         after_push_write(session, kind.model, [row.id for _, row in updates])
         flag_duplicates(session, kind.name.value, city_code, [row.id for r, row in updates if r.outcome == "updated"])
 
