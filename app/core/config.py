@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     # connections it keeps open for them / may open beyond those for a while. Kept, because a connection opened per
     # use costs more than the query (a PostgreSQL backend forked; SQLite's schema parsed, its page cache cold). None:
     # 20 + 10 on PostgreSQL; 8 + 4 on SQLite (never production), where every open connection holds its own page
-    # cache in the worker's memory: 14 connections open at once took a worker from 175 to 225 MB under the bench mix.
-    # Requests are let in to the database only as many at a time as the two serve (app/core/db.py).
+    # cache in the worker's memory (issue 8 caps a worker at 200 MB). Requests are let in to the database only as many
+    # at a time as the two serve (app/core/db.py).
     thread_pool_size: int = 20
     db_pool_size: int | None = None
     db_max_overflow: int | None = None
