@@ -209,8 +209,9 @@ _FLOOR = {"items": [{"id": 1, "title": "沿沪宁协同创新集市"}], "total":
 
 
 async def _floor() -> dict[str, object]:
-    """A constant answer through the same middleware: the floor `make bench` compares every figure with. `async`, so
-    that it skips the thread pool every other endpoint goes through: the server's true floor, not a flattering one."""
+    """A constant answer through the same middleware: the floor `make bench` compares every figure with. `async` and
+    without dependencies, so that no thread-pool hop or session lowers it: the server's true floor, not a flattering
+    one."""
     return _FLOOR
 
 
