@@ -100,8 +100,15 @@ class TestDetailViews:
 
 
 @pytest.fixture()
-def file_database(tmp_path: Path) -> str:
-    return reference_database(tmp_path, "views")
+def file_database(tmp_path: Path) -> Iterator[str]:
+    url = reference_database(tmp_path, "views")
+    yield url
+    # The app's engine is kept per URL (`get_engine`), and the next test of this worker drops and creates a database
+    # of the same name: its pooled connections would be dead, and a connection used under a second ago is not
+    # pinged (`app.core.db.IDLE_PING_SECONDS`).
+    engine = core_db._engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
 
 
 class TestBackgroundFlush:
