@@ -104,6 +104,33 @@ class TestRead:
         finally:
             session.close()
 
+    def test_on_postgresql_a_read_opens_no_transaction(self, pg_engine: Engine) -> None:
+        from psycopg.pq import TransactionStatus
+
+        def probe(session: Session) -> TransactionStatus:
+            session.execute(text("SELECT 1"))
+            return session.connection().connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+
+        session = Session(pg_engine, expire_on_commit=False)
+        try:
+            # Inside a transaction the status after a SELECT would be INTRANS (no BEGIN was sent, nor a COMMIT).
+            assert asyncio.run(read(session, probe)) == TransactionStatus.IDLE
+        finally:
+            session.close()
+        # The connection went back to the pool as it came: the next session's statements run in a transaction.
+        with Session(pg_engine) as other:
+            assert probe(other) == TransactionStatus.INTRANS
+
+    def test_a_session_already_in_a_transaction_keeps_it(self, pg_engine: Engine) -> None:
+        from psycopg.pq import TransactionStatus
+
+        def probe(session: Session) -> TransactionStatus:
+            return session.connection().connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+
+        with Session(pg_engine, expire_on_commit=False) as session:
+            session.execute(text("SELECT 1"))
+            assert asyncio.run(read(session, probe)) == TransactionStatus.INTRANS
+
     def test_an_error_propagates_and_the_teardown_still_closes(self, engine: Engine) -> None:
         def failing(session: Session) -> None:
             session.execute(text("SELECT 1"))
@@ -122,6 +149,17 @@ class TestRead:
 
 
 class TestAdmission:
+    def test_slots_are_as_set_and_never_more_than_the_pool_serves(self) -> None:
+        from app.core.config import Settings
+
+        def slots(**kw: Any) -> int:
+            return core_db.request_slots(Settings(environment="test", **kw))
+
+        assert slots(db_request_slots=3, db_pool_size=20, db_max_overflow=10) == 3
+        # Two connections a request (read and write session), two kept for the view flushes: (4 + 2 - 2) // 2.
+        assert slots(db_request_slots=50, db_pool_size=4, db_max_overflow=2) == 2
+        assert slots(db_request_slots=4, db_pool_size=1, db_max_overflow=0) == 1
+
     def test_more_requests_than_connections_all_answer(self, database_url: str, monkeypatch: Any) -> None:
         """24 requests at once through sync endpoints, 2 connections and 4 threads: let in all at once, every thread
         would wait in the pool for a connection held by a request waiting for a thread (30 s, then 503s)."""
