@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -120,7 +120,9 @@ def page_of(
     convert: Callable[[Any], Any],
 ) -> dict[str, Any]:
     """One page of the rows of `model` that meet `where`: after `q.cursor` when one is given (keyset), else page
-    `q.page` with a total counted up to `COUNT_CAP`."""
+    `q.page` with a total counted up to `COUNT_CAP`. `convert` gets each row as a Core row of the table's columns:
+    a list needs no ORM object (which costs more to build than the row costs to read: 0.74 against 0.41 ms CPU for
+    a page of 21 policies on PostgreSQL, `bench` database)."""
     if q.cursor is not None:
         rows, next_cursor = paginate_keyset(session, model, where, q, order)
         return {
@@ -136,17 +138,17 @@ def page_of(
     offset = (q.page - 1) * q.page_size
     if q.page > 1 and exact and offset >= total:
         raise page_out_of_range(total)
-    stmt = select(model).where(*where).order_by(*order).offset(offset).limit(q.page_size + 1)
-    rows = list(session.exec(stmt).all())
-    if q.page > 1 and not rows:  # past the end of a list longer than the count went
+    stmt = sa.select(*model.__table__.columns).where(*where).order_by(*order).offset(offset).limit(q.page_size + 1)
+    page = session.connection().execute(stmt).all()
+    if q.page > 1 and not page:  # past the end of a list longer than the count went
         raise page_out_of_range(total)
     return {
-        "items": [convert(r) for r in rows[: q.page_size]],
+        "items": [convert(r) for r in page[: q.page_size]],
         "total": total,
         "total_exact": exact,
         "page": q.page,
         "page_size": q.page_size,
-        "has_more": len(rows) > q.page_size,
+        "has_more": len(page) > q.page_size,
     }
 
 
@@ -227,17 +229,18 @@ def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> Any:
 
 def paginate_keyset(
     session: Session, model: Any, where: list[Any], q: ListQuery, order_by: list[Any]
-) -> tuple[list[Any], str | None]:
+) -> tuple[Sequence[sa.Row[Any]], str | None]:
     """The rows of `model` meeting `where` after the cursor's keys (from the top for an empty cursor)."""
     keys = [_key(o) for o in order_by]
-    keyed = select(model, *(expr.label(f"_k{i}") for i, (expr, _) in enumerate(keys))).where(*where)
+    columns = model.__table__.columns
+    keyed = sa.select(*columns, *(expr.label(f"_k{i}") for i, (expr, _) in enumerate(keys))).where(*where)
     if q.cursor:
         keyed = keyed.where(_after(keys, _decode(q.cursor, len(keys))))
-    rows = list(session.exec(keyed.order_by(*order_by).limit(q.page_size + 1)).all())
+    rows = session.connection().execute(keyed.order_by(*order_by).limit(q.page_size + 1)).all()
     more = len(rows) > q.page_size
     rows = rows[: q.page_size]
-    next_cursor = _encode(list(rows[-1][1:])) if more and rows else None
-    return [r[0] for r in rows], next_cursor
+    next_cursor = _encode(list(rows[-1][len(columns) :])) if more and rows else None
+    return rows, next_cursor
 
 
 _LIKE_ESCAPE = "!"
@@ -317,8 +320,16 @@ def sort_order(sort: Sort | DeadlineSort, model: Any, deadline: list[Any] | None
     return order_newest(model)
 
 
-def get_public(session: Session, model: Any, item_id: int, *extra: Any) -> Any:
-    row = session.exec(select(model).where(model.id == item_id, *public_reviewed(model), *extra)).first()
+def get_public(session: Session, model: Any, item_id: int, *extra: Any) -> sa.Row[Any]:
+    """The public record `item_id` of `model` as a row of its columns (read by attribute, as the ORM object would be;
+    `fields()` for a dict), or 404."""
+    stmt = sa.select(*model.__table__.columns).where(model.id == item_id, *public_reviewed(model), *extra)
+    row = session.connection().execute(stmt).first()
     if row is None:
         raise NotFound()
     return row
+
+
+def fields(row: sa.Row[Any]) -> dict[str, Any]:
+    """A row's columns by name: what `model_dump()` gives of the ORM object."""
+    return row._asdict()

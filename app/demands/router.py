@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, col, select
 
 from app.core.db import SessionDep, WriteSessionDep, end_transaction, read, transaction
-from app.core.listing import Page
+from app.core.listing import Page, fields
 from app.core.models import utcnow
 from app.core.schemas import ItemId
 from app.core.security import client_ip
@@ -40,6 +41,7 @@ from app.demands.schemas import (
     StaffApplicationQuery,
     StaffDemandQuery,
 )
+from app.demands.state import effective_status
 from app.members.dependencies import CurrentMember
 from app.orgs.dependencies import ActingOrg
 from app.orgs.models import Organization
@@ -63,8 +65,11 @@ def _with_status(demand: Demand, now: datetime) -> dict[str, Any]:
     return data
 
 
-def summary(demand: Demand, now: datetime) -> DemandSummary:
-    return DemandSummary.model_validate(_with_status(demand, now))
+def summary(row: sa.Row[Any], now: datetime) -> DemandSummary:
+    """A row of the public list (its columns: app.core.listing.page_of) as the board shows it."""
+    data = fields(row)
+    data["status"] = effective_status(row.status, row.deadline, now)
+    return DemandSummary.model_validate(data)
 
 
 def public(demand: Demand, now: datetime) -> DemandPublic:

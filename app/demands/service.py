@@ -490,7 +490,7 @@ def _page(session: Session, stmt: Any, order: list[Any], page: int, page_size: i
 # ---------------------------------------------------------------- demands: public
 
 
-def list_public(session: Session, q: DemandQuery, convert: Callable[[Demand], Any]) -> dict[str, Any]:
+def list_public(session: Session, q: DemandQuery, convert: Callable[[sa.Row[Any]], Any]) -> dict[str, Any]:
     """The public board of demands: cursor (infinite scroll) or page, the total counted up to `COUNT_CAP` like every
     other board's list (an exact count of 140,000 demands cost more than the page)."""
     now = utcnow()

@@ -7,13 +7,13 @@ from sqlmodel import Session, col
 
 from app.boards.policy.models import Policy
 from app.boards.policy.schemas import PolicyPublic, PolicyQuery, PolicySummary
-from app.core.listing import common_filters, get_public, list_public, order_deadline, sort_order
+from app.core.listing import common_filters, fields, get_public, list_public, order_deadline, sort_order
 from app.core.timeutil import today_cn
 from app.core.validity import Validity, validity
 
 
-def _summary(p: Policy, schema: type[PolicySummary] = PolicySummary) -> Any:
-    return schema.model_validate({**p.model_dump(), "status": validity(p.valid_to, today_cn())})
+def _summary(p: sa.Row[Any], schema: type[PolicySummary] = PolicySummary) -> Any:
+    return schema.model_validate({**fields(p), "status": validity(p.valid_to, today_cn())})
 
 
 def list_policies(session: Session, q: PolicyQuery) -> dict[str, Any]:

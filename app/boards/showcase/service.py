@@ -15,13 +15,13 @@ from app.boards.showcase.schemas import (
     EventQuery,
     EventSummary,
 )
-from app.core.listing import common_filters, get_public, json_list_contains, list_public, sort_order
+from app.core.listing import common_filters, fields, get_public, json_list_contains, list_public, sort_order
 from app.core.models import utcnow
 from app.core.timeutil import today_cn
 
 
-def _achievement(a: Achievement, schema: type[AchievementSummary] = AchievementSummary) -> Any:
-    return schema.model_validate({**a.model_dump(), "price_negotiable": a.price_wan_yuan is None})
+def _achievement(a: sa.Row[Any], schema: type[AchievementSummary] = AchievementSummary) -> Any:
+    return schema.model_validate({**fields(a), "price_negotiable": a.price_wan_yuan is None})
 
 
 def list_achievements(session: Session, q: AchievementQuery) -> dict[str, Any]:
@@ -39,13 +39,13 @@ def get_achievement(session: Session, achievement_id: int) -> AchievementPublic:
     return _achievement(get_public(session, Achievement, achievement_id), AchievementPublic)
 
 
-def _event(e: Event, schema: type[EventSummary] = EventSummary) -> Any:
+def _event(e: sa.Row[Any], schema: type[EventSummary] = EventSummary) -> Any:
     open_ = (
         e.starts_at > utcnow()
         and (e.registration_deadline is None or e.registration_deadline >= today_cn())
         and (e.capacity is None or e.registered_count < e.capacity)
     )
-    return schema.model_validate({**e.model_dump(), "registration_open": open_})
+    return schema.model_validate({**fields(e), "registration_open": open_})
 
 
 def _not_over(now: datetime) -> Any:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.boards.tech.models import Alliance, TechManager
@@ -13,7 +14,7 @@ from app.boards.tech.schemas import (
     TechManagerQuery,
     TechManagerSummary,
 )
-from app.core.listing import common_filters, get_public, json_list_mentions, list_public, sort_order
+from app.core.listing import common_filters, fields, get_public, json_list_mentions, list_public, sort_order
 
 
 def list_managers(session: Session, q: TechManagerQuery) -> dict[str, Any]:
@@ -28,8 +29,8 @@ def get_manager(session: Session, manager_id: int) -> TechManagerPublic:
     return TechManagerPublic.model_validate(get_public(session, TechManager, manager_id))
 
 
-def _alliance(a: Alliance, schema: type[AllianceSummary] = AllianceSummary) -> Any:
-    return schema.model_validate({**a.model_dump(), "member_count": len(a.members)})
+def _alliance(a: sa.Row[Any], schema: type[AllianceSummary] = AllianceSummary) -> Any:
+    return schema.model_validate({**fields(a), "member_count": len(a.members)})
 
 
 def list_alliances(session: Session, q: AllianceQuery) -> dict[str, Any]:
