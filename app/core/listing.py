@@ -155,8 +155,8 @@ def page_of(
 def count_upto(session: Session, model: Any, where: list[Any], cap: int) -> int:
     """How many rows of `model` meet `where`, counted up to `cap` + 1 (more than `cap` means "at least that many");
     reads the index alone where one covers `where`."""
-    upto = select(sa.literal(1)).select_from(model).where(*where).limit(cap + 1).subquery()
-    return int(session.exec(select(func.count()).select_from(upto)).one())
+    upto = sa.select(sa.literal(1)).select_from(model).where(*where).limit(cap + 1).subquery()
+    return int(session.connection().execute(sa.select(func.count()).select_from(upto)).scalar_one())
 
 
 # Keyset (cursor) pagination: the next page starts after the last row's sort keys, so page 5,000 reads what page 1
