@@ -1,4 +1,5 @@
-"""The server under test: uvicorn with N workers (uvloop, httptools) on loopback, in its own process group."""
+"""The server under test: N uvicorn processes (uvloop, httptools) on one loopback port (`bench.worker`: a socket
+each, SO_REUSEPORT), each in its own process group."""
 
 from __future__ import annotations
 
@@ -37,39 +38,47 @@ class Server:
             **(env or {}),
         }
         self.workers = workers
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.procs: list[subprocess.Popen[bytes]] = []
         self.log = ROOT / "bench" / "results" / "server.log"
 
     def start(self, timeout: float = 60) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [
-            sys.executable, "-m", "uvicorn", "app.main:app",
-            "--host", "127.0.0.1", "--port", str(self.port),
-            "--workers", str(self.workers), "--loop", "uvloop", "--http", "httptools",
-            "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "5",
-        ]  # fmt: skip
+        cmd = [sys.executable, "-m", "bench.worker", "--port", str(self.port)]
         self.started_at = time.perf_counter()
         with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
+            self.procs = [
+                subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
+                for _ in range(self.workers)
+            ]
         deadline = time.perf_counter() + timeout
+        answered = False
         while time.perf_counter() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}; see {self.log}")
-            try:
-                if httpx.get(f"{self.base_url}/api/v1/_floor", timeout=1).status_code == 200:
-                    self.startup_s = time.perf_counter() - self.started_at
-                    return
-            except httpx.HTTPError:
-                pass
+            for proc in self.procs:
+                if proc.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(f"a worker exited with {proc.returncode}; see {self.log}")
+            if not answered:
+                try:
+                    if httpx.get(f"{self.base_url}/api/v1/_floor", timeout=1).status_code == 200:
+                        self.startup_s = time.perf_counter() - self.started_at
+                        answered = True
+                except httpx.HTTPError:
+                    pass
+            # Load only once every worker listens: connections made before go to the ones that do.
+            if answered and self._listening() >= self.workers:
+                return
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not answer within {timeout} s; see {self.log}")
 
+    def _listening(self) -> int:
+        """Sockets listening on the port (IPv4, /proc/net/tcp: local address, state 0A)."""
+        suffix = f":{self.port:04X}"
+        lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        return sum(1 for line in lines if line.split()[1].endswith(suffix) and line.split()[3] == "0A")
+
     def worker_pids(self) -> list[int]:
-        if self.proc is None:
-            return []
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
-        return [int(p) for p in out.split()]
+        return [p.pid for p in self.procs if p.poll() is None]
 
     def rss_mb(self) -> float | None:
         """The largest resident size among the workers, in MB."""
@@ -84,14 +93,17 @@ class Server:
         return max(sizes) if sizes else None
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
+        if not self.procs or all(p.poll() is not None for p in self.procs):
             return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        for p in self.procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
 
     def __enter__(self) -> Server:
         self.start()
