@@ -131,6 +131,37 @@ class TestRead:
             session.execute(text("SELECT 1"))
             assert asyncio.run(read(session, probe)) == TransactionStatus.INTRANS
 
+    def test_only_so_many_reads_run_at_once(self, engine: Engine, monkeypatch: Any) -> None:
+        import time
+
+        from app.core.config import Settings
+
+        settings = Settings(environment="test", db_concurrent_reads=2)
+        monkeypatch.setattr(core_db, "get_settings", lambda: settings)
+        running: list[int] = []
+        most: list[int] = [0]
+        lock = threading.Lock()
+
+        def slow(session: Session, k: int) -> int:
+            with lock:
+                running.append(k)
+                most[0] = max(most[0], len(running))
+            time.sleep(0.05)
+            with lock:
+                running.remove(k)
+            return k
+
+        async def burst() -> list[int]:
+            sessions = [Session(engine) for _ in range(6)]
+            try:
+                return list(await asyncio.gather(*(read(s, slow, k) for k, s in enumerate(sessions))))
+            finally:
+                for s in sessions:
+                    s.close()
+
+        assert asyncio.run(burst()) == list(range(6))
+        assert most[0] == 2
+
     def test_an_error_propagates_and_the_teardown_still_closes(self, engine: Engine) -> None:
         def failing(session: Session) -> None:
             session.execute(text("SELECT 1"))
@@ -149,17 +180,6 @@ class TestRead:
 
 
 class TestAdmission:
-    def test_slots_are_as_set_and_never_more_than_the_pool_serves(self) -> None:
-        from app.core.config import Settings
-
-        def slots(**kw: Any) -> int:
-            return core_db.request_slots(Settings(environment="test", **kw))
-
-        assert slots(db_request_slots=3, db_pool_size=20, db_max_overflow=10) == 3
-        # Two connections a request (read and write session), two kept for the view flushes: (4 + 2 - 2) // 2.
-        assert slots(db_request_slots=50, db_pool_size=4, db_max_overflow=2) == 2
-        assert slots(db_request_slots=4, db_pool_size=1, db_max_overflow=0) == 1
-
     def test_more_requests_than_connections_all_answer(self, database_url: str, monkeypatch: Any) -> None:
         """24 requests at once through sync endpoints, 2 connections and 4 threads: let in all at once, every thread
         would wait in the pool for a connection held by a request waiting for a thread (30 s, then 503s)."""

@@ -56,10 +56,11 @@ class Settings(BaseSettings):
     thread_pool_size: int = 20
     db_pool_size: int | None = None
     db_max_overflow: int | None = None
-    # Requests one process lets into the database at once (never more than its pool serves). Few: a process has one
-    # core's worth of Python to give, and each request beyond what keeps that core busy only adds threads fighting
-    # for the GIL and backends for the database's cores (`make bench`: details 500-800 req/s at 14, 1,200 at 2).
-    db_request_slots: int = 4
+    # Reads (`app.core.db.read`: the public lists and details) one process runs in the database at once; the others
+    # wait on the event loop. Few: a process has one core's worth of Python to give, and each read beyond what keeps
+    # it busy only adds threads fighting for the GIL and backends for the database's cores (`make bench`, PostgreSQL:
+    # details ~1,000 req/s with 14 at once, ~1,300 with 2).
+    db_concurrent_reads: int = Field(default=2, ge=1)
     # `make bench` only: serves a constant JSON at /api/v1/_floor (hidden from OpenAPI), the server's own floor.
     bench_floor: bool = False
     # Cache of anonymous public reads (app/core/cache.py); None = on everywhere except the test environment.

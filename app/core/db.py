@@ -150,8 +150,8 @@ _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] 
 
 
 def request_slots(settings: Settings) -> int:
-    """Requests one process lets hold database connections at once: as set, and never more than the pool serves."""
-    return max(1, min(settings.db_request_slots, (settings.pool_size + settings.pool_overflow - 2) // 2))
+    """Requests one process lets hold database connections at once."""
+    return max(1, (settings.pool_size + settings.pool_overflow - 2) // 2)
 
 
 async def database_slot() -> AsyncIterator[None]:
@@ -161,6 +161,19 @@ async def database_slot() -> AsyncIterator[None]:
         slots = _slots[loop] = asyncio.Semaphore(request_slots(get_settings()))
     async with slots:
         yield
+
+
+# A request keeps its slot above for its whole life, a WeChat call or an argon2 hash included, so there must be many.
+# A read (`read` below) is short and all database and CPU: only `db_concurrent_reads` run at once.
+_read_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _read_gate() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    gate = _read_gates.get(loop)
+    if gate is None:
+        gate = _read_gates[loop] = asyncio.Semaphore(get_settings().db_concurrent_reads)
+    return gate
 
 
 # One slot per request however many sessions it opens (FastAPI solves a dependency once per request).
@@ -229,7 +242,8 @@ async def read(session: Session, fn: Callable[Concatenate[Session, P], R], *args
         end_transaction(session)
         return result
 
-    return await run_in_threadpool(call)
+    async with _read_gate():
+        return await run_in_threadpool(call)
 
 
 @contextmanager
