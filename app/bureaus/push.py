@@ -383,9 +383,10 @@ def _equal(old: Any, value: Any) -> bool:
     return bool(old == value)
 
 
-def _same(stored: Any, values: dict[str, Any]) -> bool:
+def _changed(stored: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The values that differ from the stored row's."""
     mapping = stored._mapping
-    return all(_equal(mapping[column], value) for column, value in values.items())
+    return {column: value for column, value in values.items() if not _equal(mapping[column], value)}
 
 
 def _demand_status(current: str | None, trusted: bool) -> str:
@@ -405,7 +406,8 @@ def write_batch(
     good = [r for r in results if r.values is not None]
     existing = _existing(session, kind, city_code, [r.source_id for r in good if r.source_id] + list(remove))
     inserts: list[Outcome] = []
-    updates: list[tuple[Outcome, Any]] = []
+    # (outcome, stored row, the content columns that changed): compared once, written as they are.
+    updates: list[tuple[Outcome, Any, dict[str, Any]]] = []
     for r in good:
         assert r.values is not None and r.source_id is not None
         row = existing.get(r.source_id)
@@ -423,19 +425,14 @@ def write_batch(
         removed = (
             (row.publication == Publication.unpublished) if kind.reviewed else row.status == DemandStatus.withdrawn
         )
-        if (
-            not removed
-            and _same(row, r.values)
-            and (r.source_updated_at is None or r.source_updated_at == row.source_updated_at)
-        ):
+        changed = _changed(row, r.values)
+        if not removed and not changed:
             r.outcome = "unchanged"
+            if r.source_updated_at is not None and r.source_updated_at != row.source_updated_at:
+                # Only the source's timestamp moved: record it, but the content (and its verification) stays.
+                updates.append((r, row, changed))
             continue
-        if not removed and _same(row, r.values):
-            # Only the source's timestamp moved: record it, but the content (and its verification) stays.
-            updates.append((r, row))
-            r.outcome = "unchanged"
-            continue
-        updates.append((r, row))
+        updates.append((r, row, changed))
         r.outcome = "updated"
 
     defaults = _column_defaults(kind)
@@ -483,9 +480,8 @@ def write_batch(
         # columns are always set, so that a verification in between is never left standing on changed content.
         # Rows that changed the same columns share one executemany.
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for r, row in updates:
+        for r, row, content in updates:
             stored = row._mapping
-            content = {k: v for k, v in (r.values or {}).items() if not _equal(stored[k], v)}
             source_updated_at = r.source_updated_at or row.source_updated_at
             if not _equal(stored["source_updated_at"], source_updated_at):
                 content["source_updated_at"] = source_updated_at
@@ -509,8 +505,9 @@ def write_batch(
                 .values({c: sa.bindparam(f"v_{c}") for c in set_cols})
             )
             conn.execute(stmt, params)
-        after_push_write(session, kind.model, [row.id for _, row in updates])
-        flag_duplicates(session, kind.name.value, city_code, [row.id for r, row in updates if r.outcome == "updated"])
+        after_push_write(session, kind.model, [row.id for _, row, _ in updates])
+        changed_ids = [row.id for r, row, _ in updates if r.outcome == "updated"]
+        flag_duplicates(session, kind.name.value, city_code, changed_ids)
 
     removals: list[Outcome] = []
     to_remove: list[int] = []
