@@ -58,8 +58,8 @@ class Settings(BaseSettings):
     db_max_overflow: int | None = None
     # Reads (`app.core.db.read`: the public lists and details) one process runs in the database at once; the others
     # wait on the event loop. Few: a process has one core's worth of Python to give, and each read beyond what keeps
-    # it busy only adds threads fighting for the GIL and backends for the database's cores (`make bench`, PostgreSQL:
-    # details ~1,000 req/s with 14 at once, ~1,300 with 2).
+    # it busy only adds threads fighting for the GIL and backends for the database's cores (README, Benchmarks: 14
+    # against 2). More where the database is a network hop away and a read waits longer than it computes.
     db_concurrent_reads: int = Field(default=2, ge=1)
     # `make bench` only: serves a constant JSON at /api/v1/_floor (hidden from OpenAPI), the server's own floor.
     bench_floor: bool = False

@@ -236,7 +236,7 @@ async def read(session: Session, fn: Callable[Concatenate[Session, P], R], *args
     def call() -> R:
         if _reads_without_transaction(session):
             # PostgreSQL at READ COMMITTED gives each statement its own snapshot inside a transaction too: a read's
-            # BEGIN and COMMIT bought nothing but two round trips each (a quarter of a detail read's database time).
+            # BEGIN and COMMIT bought nothing but two more round trips and statements for the server to run.
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         result = fn(session, *args, **kwargs)
         end_transaction(session)
