@@ -44,6 +44,23 @@ class TestBenchSmoke:
         assert any(f.startswith("push:") for f in figures)
         assert not any(f.startswith(("board lists", "search", "anonymous mix")) for f in figures), figures
 
+    @pytest.mark.parametrize("kind", ["details", "lists"])
+    def test_the_in_process_driver_reads_every_path(self, kind: str) -> None:
+        import subprocess
+        import sys
+
+        from bench.data import prepare
+        from bench.server import ROOT
+
+        prepare("sqlite", 300, say=False)[1].dispose()
+        env = {**os.environ, "BENCH_DB": "sqlite", "BENCH_ROWS": "300"}
+        env.pop("DATABASE_URL", None)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.inprocess", kind, "40"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        assert out.stdout.strip().endswith("answers {200: 40}"), out.stdout + out.stderr
+
     def test_pushed_rows_are_cleaned_up(self) -> None:
         from bench import push
         from bench.data import prepare
