@@ -25,7 +25,7 @@ def list_items(session: Session, q: CooperationQuery) -> dict[str, Any]:
     if q.tense:
         conds.append(CooperationItem.tense == q.tense.value)
     order = sort_order(q.sort, CooperationItem)
-    return list_public(session, CooperationItem, q, conds, order, CooperationSummary.model_validate)
+    return list_public(session, CooperationItem, q, conds, order, CooperationSummary)
 
 
 def get_item(session: Session, item_id: int) -> CooperationPublic:

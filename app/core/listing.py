@@ -99,16 +99,28 @@ def to_page(items: list[Any], total: int, q: ListQuery) -> dict[str, Any]:
     }
 
 
+def summary_columns(model: Any, summary: type[BaseModel], *also: str) -> list[Any]:
+    """The columns of `model` that `summary` shows, and `also` those a converter reads besides: what a list reads,
+    without full texts, contacts or attachments."""
+    wanted = set(summary.model_fields) | set(also)
+    return [c for c in model.__table__.columns if c.name in wanted]
+
+
 def list_public(
     session: Session,
     model: Any,
     q: ListQuery,
     conds: list[Any],
     order: list[Any],
-    convert: Callable[[Any], Any],
+    summary: type[BaseModel],
+    convert: Callable[[Any], Any] | None = None,
+    also: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """One page of the public (published + verified) rows of `model` that meet `conds`, each passed to `convert`."""
-    return page_of(session, model, [*public_reviewed(model), *conds], q, order, convert)
+    """One page of the public (published + verified) rows of `model` that meet `conds`, as `summary`: each row (its
+    `summary_columns`) passed to `convert`, by default `summary.model_validate`."""
+    where = [*public_reviewed(model), *conds]
+    columns = summary_columns(model, summary, *also)
+    return page_of(session, model, where, q, order, convert or summary.model_validate, columns)
 
 
 def page_of(
@@ -118,13 +130,13 @@ def page_of(
     q: ListQuery,
     order: list[Any],
     convert: Callable[[Any], Any],
+    columns: Sequence[Any],
 ) -> dict[str, Any]:
     """One page of the rows of `model` that meet `where`: after `q.cursor` when one is given (keyset), else page
-    `q.page` with a total counted up to `COUNT_CAP`. `convert` gets each row as a Core row of the table's columns
-    (the keyset path adds its sort keys): a list needs no ORM object, which costs more to build than the row costs to
-    read."""
+    `q.page` with a total counted up to `COUNT_CAP`. `convert` gets each row as a Core row of `columns` (the keyset
+    path adds its sort keys): a list needs no ORM object, which costs more to build than the row costs to read."""
     if q.cursor is not None:
-        rows, next_cursor = paginate_keyset(session, model, where, q, order)
+        rows, next_cursor = paginate_keyset(session, where, q, order, columns)
         return {
             "items": [convert(r) for r in rows],
             "total": None,
@@ -138,7 +150,7 @@ def page_of(
     offset = (q.page - 1) * q.page_size
     if q.page > 1 and exact and offset >= total:
         raise page_out_of_range(total)
-    stmt = sa.select(*model.__table__.columns).where(*where).order_by(*order).offset(offset).limit(q.page_size + 1)
+    stmt = sa.select(*columns).where(*where).order_by(*order).offset(offset).limit(q.page_size + 1)
     page = session.connection().execute(stmt).all()
     if q.page > 1 and not page:  # past the end of a list longer than the count went
         raise page_out_of_range(total)
@@ -228,11 +240,10 @@ def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> Any:
 
 
 def paginate_keyset(
-    session: Session, model: Any, where: list[Any], q: ListQuery, order_by: list[Any]
+    session: Session, where: list[Any], q: ListQuery, order_by: list[Any], columns: Sequence[Any]
 ) -> tuple[Sequence[sa.Row[Any]], str | None]:
-    """The rows of `model` meeting `where` after the cursor's keys (from the top for an empty cursor)."""
+    """`columns` of the rows meeting `where` after the cursor's keys (from the top for an empty cursor)."""
     keys = [_key(o) for o in order_by]
-    columns = model.__table__.columns
     keyed = sa.select(*columns, *(expr.label(f"_k{i}") for i, (expr, _) in enumerate(keys))).where(*where)
     if q.cursor:
         keyed = keyed.where(_after(keys, _decode(q.cursor, len(keys))))

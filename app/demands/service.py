@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 
 from app.audit.service import record
 from app.core.errors import AppError, Conflict, Forbidden, Invalid, NotFound
-from app.core.listing import json_list_mentions, page_of, page_out_of_range, text_contains
+from app.core.listing import json_list_mentions, page_of, page_out_of_range, summary_columns, text_contains
 from app.core.models import RecordSource, utcnow
 from app.demands import state
 from app.demands.models import (
@@ -36,6 +36,7 @@ from app.demands.schemas import (
     DemandCreate,
     DemandQuery,
     DemandSort,
+    DemandSummary,
     DemandUpdate,
     ReviewDecision,
 )
@@ -527,7 +528,7 @@ def list_public(session: Session, q: DemandQuery, convert: Callable[[sa.Row[Any]
         ]
     else:
         order = [col(D.published_at).desc(), col(D.id).desc()]
-    return page_of(session, D, conds, q, order, convert)
+    return page_of(session, D, conds, q, order, convert, summary_columns(D, DemandSummary))
 
 
 def get_public(session: Session, demand_id: int) -> Demand:

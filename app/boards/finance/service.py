@@ -35,7 +35,7 @@ def list_funds(session: Session, q: FundQuery) -> dict[str, Any]:
         conds.append(json_list_contains(Fund.stages, q.stage.value))
     if q.manager:
         conds.append(text_contains(Fund.manager, q.manager))
-    return list_public(session, Fund, q, conds, sort_order(q.sort, Fund), FundSummary.model_validate)
+    return list_public(session, Fund, q, conds, sort_order(q.sort, Fund), FundSummary)
 
 
 def get_fund(session: Session, fund_id: int) -> FundPublic:
@@ -47,7 +47,7 @@ def list_products(session: Session, q: FinancialProductQuery) -> dict[str, Any]:
     if q.product_type:
         conds.append(FinancialProduct.product_type == q.product_type.value)
     order = sort_order(q.sort, FinancialProduct)
-    return list_public(session, FinancialProduct, q, conds, order, FinancialProductSummary.model_validate)
+    return list_public(session, FinancialProduct, q, conds, order, FinancialProductSummary)
 
 
 def get_product(session: Session, product_id: int) -> FinancialProductPublic:
@@ -59,7 +59,7 @@ def list_financing_needs(session: Session, q: FinancingNeedQuery) -> dict[str, A
     if q.stage:
         conds.append(FinancingNeed.stage == q.stage.value)
     order = sort_order(q.sort, FinancingNeed)
-    return list_public(session, FinancingNeed, q, conds, order, FinancingNeedSummary.model_validate)
+    return list_public(session, FinancingNeed, q, conds, order, FinancingNeedSummary)
 
 
 def get_financing_need(session: Session, need_id: int) -> FinancingNeedPublic:
@@ -69,7 +69,7 @@ def get_financing_need(session: Session, need_id: int) -> FinancingNeedPublic:
 def list_stations(session: Session, q: ServiceStationQuery) -> dict[str, Any]:
     conds = common_filters(ServiceStation, q)
     order = sort_order(q.sort, ServiceStation)
-    return list_public(session, ServiceStation, q, conds, order, ServiceStationSummary.model_validate)
+    return list_public(session, ServiceStation, q, conds, order, ServiceStationSummary)
 
 
 def get_station(session: Session, station_id: int) -> ServiceStationPublic:

@@ -27,7 +27,7 @@ def list_policies(session: Session, q: PolicyQuery) -> dict[str, Any]:
     elif q.status is Validity.expired:
         conds.append(col(Policy.valid_to) < today_cn())
     order = sort_order(q.sort, Policy, order_deadline(Policy.apply_deadline, Policy))
-    return list_public(session, Policy, q, conds, order, _summary)
+    return list_public(session, Policy, q, conds, order, PolicySummary, _summary)
 
 
 def get_policy(session: Session, policy_id: int) -> PolicyPublic:

@@ -17,7 +17,7 @@ def list_resources(session: Session, q: ResourceQuery) -> dict[str, Any]:
         conds.append(Resource.platform_level == q.platform_level.value)
     if q.district:
         conds.append(Resource.district == q.district)
-    return list_public(session, Resource, q, conds, sort_order(q.sort, Resource), ResourceSummary.model_validate)
+    return list_public(session, Resource, q, conds, sort_order(q.sort, Resource), ResourceSummary)
 
 
 def get_resource(session: Session, resource_id: int) -> ResourcePublic:

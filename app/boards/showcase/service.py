@@ -32,7 +32,9 @@ def list_achievements(session: Session, q: AchievementQuery) -> dict[str, Any]:
         conds.append(json_list_contains(Achievement.transfer_modes, q.transfer_mode.value))
     if q.trl_min is not None:
         conds.append(col(Achievement.trl) >= q.trl_min)
-    return list_public(session, Achievement, q, conds, sort_order(q.sort, Achievement), _achievement)
+    return list_public(
+        session, Achievement, q, conds, sort_order(q.sort, Achievement), AchievementSummary, _achievement
+    )
 
 
 def get_achievement(session: Session, achievement_id: int) -> AchievementPublic:
@@ -73,7 +75,7 @@ def list_events(session: Session, q: EventQuery) -> dict[str, Any]:
         conds.append(_not_over(now))
     elif q.upcoming is False:
         conds.append(sa.not_(_not_over(now)))
-    return list_public(session, Event, q, conds, sort_order(q.sort, Event, _order_upcoming(now)), _event)
+    return list_public(session, Event, q, conds, sort_order(q.sort, Event, _order_upcoming(now)), EventSummary, _event)
 
 
 def get_event(session: Session, event_id: int) -> EventPublic:

@@ -38,7 +38,7 @@ def list_services(session: Session, q: TalentServiceQuery) -> dict[str, Any]:
     if q.category:
         conds.append(TalentService.category == q.category.value)
     order = sort_order(q.sort, TalentService)
-    return list_public(session, TalentService, q, conds, order, TalentServiceSummary.model_validate)
+    return list_public(session, TalentService, q, conds, order, TalentServiceSummary)
 
 
 def get_service(session: Session, service_id: int) -> TalentServicePublic:
@@ -62,7 +62,7 @@ def list_jobs(session: Session, q: JobQuery) -> dict[str, Any]:
     if q.education:
         conds.append(Job.education == q.education)
     order = sort_order(q.sort, Job, order_deadline(Job.closing_date, Job))
-    return list_public(session, Job, q, conds, order, JobSummary.model_validate)
+    return list_public(session, Job, q, conds, order, JobSummary)
 
 
 def get_job(session: Session, job_id: int) -> JobPublic:
@@ -73,7 +73,7 @@ def list_experts(session: Session, q: ExpertQuery) -> dict[str, Any]:
     conds = common_filters(Expert, q)
     if q.field:
         conds.append(json_list_mentions(Expert.fields, q.field))
-    return list_public(session, Expert, q, conds, sort_order(q.sort, Expert), ExpertSummary.model_validate)
+    return list_public(session, Expert, q, conds, sort_order(q.sort, Expert), ExpertSummary)
 
 
 def get_expert(session: Session, expert_id: int) -> ExpertPublic:
@@ -83,7 +83,7 @@ def get_expert(session: Session, expert_id: int) -> ExpertPublic:
 def list_programmes(session: Session, q: TrainingProgrammeQuery) -> dict[str, Any]:
     conds = common_filters(TrainingProgramme, q)
     order = sort_order(q.sort, TrainingProgramme)
-    return list_public(session, TrainingProgramme, q, conds, order, TrainingProgrammeSummary.model_validate)
+    return list_public(session, TrainingProgramme, q, conds, order, TrainingProgrammeSummary)
 
 
 def get_programme(session: Session, programme_id: int) -> TrainingProgrammePublic:

@@ -22,7 +22,7 @@ def list_managers(session: Session, q: TechManagerQuery) -> dict[str, Any]:
     if q.field:
         conds.append(json_list_mentions(TechManager.fields, q.field))
     order = sort_order(q.sort, TechManager)
-    return list_public(session, TechManager, q, conds, order, TechManagerSummary.model_validate)
+    return list_public(session, TechManager, q, conds, order, TechManagerSummary)
 
 
 def get_manager(session: Session, manager_id: int) -> TechManagerPublic:
@@ -37,7 +37,9 @@ def list_alliances(session: Session, q: AllianceQuery) -> dict[str, Any]:
     conds = common_filters(Alliance, q)
     if q.chain_code:
         conds.append(Alliance.chain_code == q.chain_code)
-    return list_public(session, Alliance, q, conds, sort_order(q.sort, Alliance), _alliance)
+    return list_public(
+        session, Alliance, q, conds, sort_order(q.sort, Alliance), AllianceSummary, _alliance, ("members",)
+    )
 
 
 def get_alliance(session: Session, alliance_id: int) -> AlliancePublic:
