@@ -68,3 +68,21 @@ class TestListsReadTheirSummaries:
         pages = [s for s in statements if "LIMIT" in s.upper() and f"FROM {table}" in s and f"{table}.title" in s]
         assert pages, statements
         assert all(f"{table}.{column}" not in s for s in pages), pages
+
+
+class TestShortListsAreTheirOwnCount:
+    def test_a_first_page_with_room_to_spare_runs_no_count(
+        self, client: TestClient, rows: None, statements: list[str]
+    ) -> None:
+        r = client.get("/api/v1/policy/policies", params={"page_size": 50})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["total"] == len(body["items"]) >= 3 and body["total_exact"] and not body["has_more"]
+        assert not [s for s in statements if "count(" in s.lower()], statements
+
+    def test_a_full_first_page_is_counted(self, client: TestClient, rows: None, statements: list[str]) -> None:
+        r = client.get("/api/v1/policy/policies", params={"page_size": 2})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["has_more"] and body["total"] >= 3
+        assert [s for s in statements if "count(" in s.lower()]

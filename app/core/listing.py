@@ -145,15 +145,21 @@ def page_of(
             "has_more": next_cursor is not None,
             "next_cursor": next_cursor,
         }
-    counted = count_upto(session, model, where, COUNT_CAP)
-    total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
     offset = (q.page - 1) * q.page_size
-    if q.page > 1 and exact and offset >= total:
-        raise page_out_of_range(total)
     stmt = sa.select(*columns).where(*where).order_by(*order).offset(offset).limit(q.page_size + 1)
-    page = session.connection().execute(stmt).all()
-    if q.page > 1 and not page:  # past the end of a list longer than the count went
-        raise page_out_of_range(total)
+    if q.page == 1:
+        page = session.connection().execute(stmt).all()
+        # A first page with room to spare is the whole list: it is its own count.
+        counted = len(page) if len(page) <= q.page_size else count_upto(session, model, where, COUNT_CAP)
+        total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
+    else:
+        counted = count_upto(session, model, where, COUNT_CAP)
+        total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
+        if exact and offset >= total:
+            raise page_out_of_range(total)
+        page = session.connection().execute(stmt).all()
+        if not page:  # past the end of a list longer than the count went
+            raise page_out_of_range(total)
     return {
         "items": [convert(r) for r in page[: q.page_size]],
         "total": total,
