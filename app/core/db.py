@@ -146,7 +146,20 @@ async def _request_session(engine: Engine) -> AsyncIterator[Session]:
 # So requests wait for a database slot on the event loop, holding no thread, and only as many are let in as the pool
 # can serve at once: a request may hold two connections (its read and its write session), and two stay for the work
 # outside requests (the view flushes).
-_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+_Semaphores = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+_slots: _Semaphores = weakref.WeakKeyDictionary()
+# A request keeps its slot above for its whole life, a WeChat call or an argon2 hash included, so there must be many.
+# A read (`read` below) is short and all database and CPU: only `db_concurrent_reads` run at once.
+_read_gates: _Semaphores = weakref.WeakKeyDictionary()
+
+
+def _loop_semaphore(registry: _Semaphores, size: Callable[[Settings], int]) -> asyncio.Semaphore:
+    """The running event loop's semaphore in `registry` (a semaphore belongs to one loop; tests run several)."""
+    loop = asyncio.get_running_loop()
+    semaphore = registry.get(loop)
+    if semaphore is None:
+        semaphore = registry[loop] = asyncio.Semaphore(size(get_settings()))
+    return semaphore
 
 
 def request_slots(settings: Settings) -> int:
@@ -155,25 +168,8 @@ def request_slots(settings: Settings) -> int:
 
 
 async def database_slot() -> AsyncIterator[None]:
-    loop = asyncio.get_running_loop()
-    slots = _slots.get(loop)
-    if slots is None:
-        slots = _slots[loop] = asyncio.Semaphore(request_slots(get_settings()))
-    async with slots:
+    async with _loop_semaphore(_slots, request_slots):
         yield
-
-
-# A request keeps its slot above for its whole life, a WeChat call or an argon2 hash included, so there must be many.
-# A read (`read` below) is short and all database and CPU: only `db_concurrent_reads` run at once.
-_read_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
-
-
-def _read_gate() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    gate = _read_gates.get(loop)
-    if gate is None:
-        gate = _read_gates[loop] = asyncio.Semaphore(get_settings().db_concurrent_reads)
-    return gate
 
 
 # One slot per request however many sessions it opens (FastAPI solves a dependency once per request).
@@ -231,7 +227,8 @@ R = TypeVar("R")
 
 async def read(session: Session, fn: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
     """`fn(session, …)` in the thread pool, its transaction ended there: an `async` endpoint reads in one thread-pool
-    hop, where a sync one takes three (the call, the response check FastAPI runs beside it, the session's close)."""
+    hop, where a sync one takes three (the call, the response check FastAPI runs beside it, the session's close).
+    At most `db_concurrent_reads` run at once per process; on PostgreSQL without BEGIN/COMMIT."""
 
     def call() -> R:
         if _reads_without_transaction(session):
@@ -242,7 +239,7 @@ async def read(session: Session, fn: Callable[Concatenate[Session, P], R], *args
         end_transaction(session)
         return result
 
-    async with _read_gate():
+    async with _loop_semaphore(_read_gates, lambda settings: settings.db_concurrent_reads):
         return await run_in_threadpool(call)
 
 

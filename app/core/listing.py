@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -99,11 +100,12 @@ def to_page(items: list[Any], total: int, q: ListQuery) -> dict[str, Any]:
     }
 
 
-def summary_columns(model: Any, summary: type[BaseModel], *also: str) -> list[Any]:
+@cache
+def summary_columns(model: Any, summary: type[BaseModel], *also: str) -> tuple[Any, ...]:
     """The columns of `model` that `summary` shows, and `also` those a converter reads besides: what a list reads,
-    without full texts, contacts or attachments."""
+    without full texts, contacts or attachments. Fixed per list, so worked out once."""
     wanted = set(summary.model_fields) | set(also)
-    return [c for c in model.__table__.columns if c.name in wanted]
+    return tuple(c for c in model.__table__.columns if c.name in wanted)
 
 
 def list_public(

@@ -59,21 +59,19 @@ def _page(items: list[Any], total: int, page: int, page_size: int) -> dict[str, 
     return {"items": items, "total": total, "page": page, "page_size": page_size, "has_more": page * page_size < total}
 
 
-def _with_status(demand: Demand, now: datetime) -> dict[str, Any]:
-    data = demand.model_dump()
-    data["status"] = service.effective(demand, now)
+def _with_status(data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A demand's columns with the status a reader sees (the deadline closes a published demand by itself)."""
+    data["status"] = effective_status(data["status"], data["deadline"], now)
     return data
 
 
 def summary(row: sa.Row[Any], now: datetime) -> DemandSummary:
     """A row of the public list (its columns: app.core.listing.page_of) as the board shows it."""
-    data = fields(row)
-    data["status"] = effective_status(row.status, row.deadline, now)
-    return DemandSummary.model_validate(data)
+    return DemandSummary.model_validate(_with_status(fields(row), now))
 
 
 def public(demand: Demand, now: datetime) -> DemandPublic:
-    return DemandPublic.model_validate(_with_status(demand, now))
+    return DemandPublic.model_validate(_with_status(demand.model_dump(), now))
 
 
 def _acceptance(demand: Demand, *, held_hidden: bool) -> AcceptancePublic | None:
@@ -89,13 +87,13 @@ def _acceptance(demand: Demand, *, held_hidden: bool) -> AcceptancePublic | None
 
 
 def mine(demand: Demand, now: datetime) -> DemandMine:
-    data = _with_status(demand, now)
+    data = _with_status(demand.model_dump(), now)
     data["acceptance"] = _acceptance(demand, held_hidden=False)
     return DemandMine.model_validate(data)
 
 
 def staff_view(demand: Demand, now: datetime) -> DemandStaff:
-    data = _with_status(demand, now)
+    data = _with_status(demand.model_dump(), now)
     data["acceptance"] = _acceptance(demand, held_hidden=False)
     return DemandStaff.model_validate(data)
 
