@@ -53,7 +53,7 @@ IDLE_PING_SECONDS = 1.0
 
 
 def _ping_after_idle(engine: Engine) -> None:
-    # `pool_pre_ping` pings on every checkout: a round trip per request, 14 % of a detail read's time under load.
+    # `pool_pre_ping` pings on every checkout: a round trip per request, a large part of a detail read's time.
     # A connection in steady use needs no ping: if the server went away under it, the request that meets the dead
     # connection fails (503) and SQLAlchemy marks every connection older than that failure for replacement. What
     # the ping is for is the pool that sat idle while the server restarted; after a second idle it is pinged.

@@ -15,8 +15,8 @@ class OneOf(ColumnElement[bool]):
     """`column IN (…)` for a long list of values: on PostgreSQL `column = ANY(:array)`, one parameter.
 
     SQLAlchemy renders an IN list as one placeholder per value. At 500 values the statement text passes psycopg's
-    4 kB limit for its cache of converted statements, so psycopg parses every such statement anew (15 % of a push's
-    time in the profile). An array is one placeholder: a short text, converted once and then cached."""
+    4 kB limit for its cache of converted statements, so psycopg parses every such statement anew (a visible part of
+    a push's time in the profile). An array is one placeholder: a short text, converted once and then cached."""
 
     type = sa.Boolean()
     # A comparison, not a boolean value: a WHERE takes it as it is (no "= 1" on SQLite, which would hide the index).
